@@ -1,0 +1,238 @@
+import { heartbeat } from '@temporalio/activity';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppConfig } from '../config.js';
+import { writeJsonAtomic } from '../lib/atomic-file.js';
+import { withDuckDb } from '../lib/duckdb.js';
+import { DataValidationError } from '../lib/errors.js';
+import {
+  encodeLoanRows,
+  fitLoanEncoder,
+  readGoldRows,
+  type GoldRow,
+  type LoanFeatureEncoder,
+} from '../lib/loan/features.js';
+import { resolveLoanLayers, SILVER_COMPLETE_MARKER } from '../lib/loan/layers.js';
+import { buildGold, buildSilver, ingestBronze, runQualityChecks } from '../lib/loan/medallion.js';
+import type { BronzeResult, GoldResult, QualityResult, SilverResult } from '../lib/loan/medallion.js';
+import { GOLD_NUMERIC_FEATURES, type LoanRawTable } from '../lib/loan/schemas.js';
+import type { LoanLayers, LoanModelKind, LoanModelReport, LoanSplit } from '../lib/loan/types.js';
+import { saveModel, setChampion } from '../lib/model-store.js';
+import { runWorkspace } from '../lib/run-workspace.js';
+import { failFastOnBadInput } from '../lib/temporal-failures.js';
+import { fitClassifier, predictProba, type ClassifierModel, type ClassifierSpec } from '../ml/classifiers.js';
+import { classificationSummary, rocAuc } from '../ml/metrics.js';
+import { buildPsiReference, type PsiReference } from '../ml/psi.js';
+import { stratifiedSplit } from '../ml/split.js';
+import { callingWorkflow } from './segmentation.js';
+
+/** What a loan model artifact's `model` holds: weights plus everything needed to score raw rows and monitor drift. */
+export interface LoanModelPayload {
+  classifier: ClassifierModel;
+  encoder: LoanFeatureEncoder;
+  /** Probability at or above which a loan is predicted to default. */
+  threshold: number;
+  /** Training-time distributions for PSI: the score and each numeric feature. */
+  psiReference: { score: PsiReference; features: Record<string, PsiReference> };
+}
+
+interface CandidateFile {
+  name: LoanModelKind;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  payload: LoanModelPayload;
+  split: LoanSplit;
+  rows: { train: number; test: number };
+}
+
+const MODEL_SPECS: Record<LoanModelKind, ClassifierSpec> = {
+  'logistic-regression': { kind: 'logistic-regression', options: { C: 1 } },
+  'random-forest': { kind: 'random-forest', options: { nEstimators: 100, minSamplesLeaf: 5, seed: 42 } },
+  'gradient-boosting': { kind: 'gradient-boosting', options: { learningRate: 0.1, maxIter: 200, seed: 42 } },
+};
+
+function splitRows(rows: GoldRow[], split: LoanSplit): { train: number[]; test: number[] } {
+  if (split.kind === 'random') {
+    return stratifiedSplit(
+      rows.map((r) => Number(r.label)),
+      split.testFraction ?? 0.2,
+      split.seed ?? 42,
+    );
+  }
+  if (!/^\d{4}-\d{2}$/.test(split.cutoffMonth)) {
+    throw new DataValidationError(`cutoffMonth must be YYYY-MM, got "${split.cutoffMonth}"`, {});
+  }
+  const cutoff = `${split.cutoffMonth}-01`;
+  const train: number[] = [];
+  const test: number[] = [];
+  rows.forEach((r, i) => (String(r.snapshot_date) < cutoff ? train : test).push(i));
+  if (train.length === 0 || test.length === 0) {
+    throw new DataValidationError(
+      `Out-of-time cut-off ${split.cutoffMonth} leaves ${train.length} training and ${test.length} test loans`,
+      {},
+    );
+  }
+  return { train, test };
+}
+
+/** Flags the share of loans the model saw default in training: top-(base rate) scores are predicted positive. */
+function baseRateThreshold(scores: Float64Array, labels: number[]): number {
+  const positives = labels.reduce((a, b) => a + b, 0);
+  const sorted = Float64Array.from(scores).sort();
+  const index = Math.min(sorted.length - 1, Math.max(0, sorted.length - positives));
+  return sorted[index];
+}
+
+export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' | 'runsDir' | 'modelStoreDir'>) {
+  return {
+    /** Hashes the four raw CSVs: the layers of this exact data version go into their own folder. */
+    async resolveLoanDataset(args: { dataset: string }): Promise<LoanLayers> {
+      return failFastOnBadInput(() => resolveLoanLayers(config.dataDir, args.dataset));
+    },
+
+    async ingestLoanBronzeTable(args: {
+      layers: LoanLayers;
+      table: LoanRawTable;
+    }): Promise<Omit<BronzeResult, 'months'> & { months: number }> {
+      return failFastOnBadInput(async () => {
+        const result = await ingestBronze({
+          rawDir: args.layers.rawDir,
+          bronzeDir: args.layers.bronzeDir,
+          table: args.table,
+        });
+        return { ...result, months: result.months.length };
+      });
+    },
+
+    async buildLoanSilverTable(args: { layers: LoanLayers; table: LoanRawTable }): Promise<SilverResult> {
+      return failFastOnBadInput(() =>
+        buildSilver({ bronzeDir: args.layers.bronzeDir, silverDir: args.layers.silverDir, table: args.table }),
+      );
+    },
+
+    async checkLoanDataQuality(args: { layers: LoanLayers }): Promise<QualityResult> {
+      return failFastOnBadInput(async () => {
+        const result = await runQualityChecks({ silverDir: args.layers.silverDir });
+        await writeJsonAtomic(join(args.layers.layersDir, SILVER_COMPLETE_MARKER), {
+          fingerprints: args.layers.fingerprints,
+        });
+        return result;
+      });
+    },
+
+    async buildLoanGold(args: { layers: LoanLayers }): Promise<GoldResult> {
+      return failFastOnBadInput(() => buildGold({ silverDir: args.layers.silverDir, goldDir: args.layers.goldDir }));
+    },
+
+    /** Fits one model family and evaluates it; the weights go to a candidate file, the metrics to history. */
+    async trainLoanModel(args: { goldPath: string; kind: LoanModelKind; split: LoanSplit }): Promise<LoanModelReport> {
+      return failFastOnBadInput(async () => {
+        const rows = await withDuckDb((conn) => readGoldRows(conn, args.goldPath, 'label IS NOT NULL'));
+        if (rows.length < 50)
+          throw new DataValidationError(`The gold table has only ${rows.length} labelled loans`, {
+            file: args.goldPath,
+          });
+        const { train, test } = splitRows(rows, args.split);
+        const trainRows = train.map((i) => rows[i]);
+        const testRows = test.map((i) => rows[i]);
+        const yTrain = trainRows.map((r) => Number(r.label));
+        const yTest = testRows.map((r) => Number(r.label));
+        const encoder = fitLoanEncoder(trainRows);
+        // Trees learn where missing values go; the linear model needs them imputed.
+        const impute = args.kind === 'logistic-regression';
+        const xTrain = encodeLoanRows(encoder, trainRows, impute);
+        const xTest = encodeLoanRows(encoder, testRows, impute);
+        heartbeat();
+
+        const spec = MODEL_SPECS[args.kind];
+        const started = performance.now();
+        const classifier = fitClassifier(spec, xTrain, yTrain);
+        const fitSeconds = (performance.now() - started) / 1000;
+        heartbeat();
+
+        const trainScores = predictProba(classifier, xTrain);
+        const testScores = predictProba(classifier, xTest);
+        const threshold = baseRateThreshold(trainScores, yTrain);
+        const summary = classificationSummary(yTest, testScores, threshold);
+        const numericColumns = GOLD_NUMERIC_FEATURES.map((_, j) => Float64Array.from(xTrain, (row) => row[j]));
+        const psiReference = {
+          score: buildPsiReference(trainScores, 10),
+          features: Object.fromEntries(
+            GOLD_NUMERIC_FEATURES.map((name, j) => [
+              name,
+              buildPsiReference(numericColumns[j].filter((v) => !Number.isNaN(v)).length ? numericColumns[j] : [0], 10),
+            ]),
+          ),
+        };
+        const metrics = {
+          trainAuc: rocAuc(yTrain, trainScores),
+          testAuc: summary.auc,
+          precision: summary.precision,
+          recall: summary.recall,
+          f1: summary.f1,
+          accuracy: summary.accuracy,
+          logLoss: summary.logLoss,
+          fitSeconds,
+          threshold,
+        };
+        const { workflowId } = callingWorkflow();
+        const candidatePath = join(runWorkspace(config.runsDir, workflowId), 'candidates', `${args.kind}.json`);
+        const candidate: CandidateFile = {
+          name: args.kind,
+          params: { ...spec.options },
+          metrics,
+          payload: { classifier, encoder, threshold, psiReference },
+          split: args.split,
+          rows: { train: train.length, test: test.length },
+        };
+        await writeJsonAtomic(candidatePath, candidate);
+        return { name: args.kind, ...metrics, trainRows: train.length, testRows: test.length, candidatePath };
+      });
+    },
+
+    /** Best test AUC wins: copied into the model store with its lineage and made the champion. */
+    async promoteLoanChampion(args: {
+      candidates: LoanModelReport[];
+      modelId: string;
+      layers: LoanLayers;
+      gold: { path: string; rows: number; snapshotRange: { min: string; max: string } };
+      reason: string;
+    }): Promise<{ championModelId: string; championAlgorithm: LoanModelKind }> {
+      const best = [...args.candidates].sort((a, b) => b.testAuc - a.testAuc || a.name.localeCompare(b.name))[0];
+      if (!best) throw new Error('No candidate models to promote');
+      const candidate = JSON.parse(await readFile(best.candidatePath, 'utf8')) as CandidateFile;
+      const execution = callingWorkflow();
+      await saveModel<LoanModelPayload>(config.modelStoreDir, {
+        modelId: args.modelId,
+        pipeline: 'loan',
+        algorithm: candidate.name,
+        createdAt: new Date().toISOString(),
+        params: { ...candidate.params, split: candidate.split, threshold: candidate.payload.threshold },
+        metrics: {
+          ...candidate.metrics,
+          candidates: args.candidates.map(({ candidatePath: _path, ...report }) => report),
+        },
+        lineage: {
+          workflowId: execution.workflowId,
+          runId: execution.runId,
+          dataFingerprints: args.layers.fingerprints,
+          dataset: args.layers.dataset,
+          goldPath: args.gold.path,
+          snapshotRange: args.gold.snapshotRange,
+          rows: { gold: args.gold.rows, ...candidate.rows },
+          reason: args.reason,
+        },
+        model: candidate.payload,
+      });
+      await setChampion(config.modelStoreDir, {
+        pipeline: 'loan',
+        modelId: args.modelId,
+        promotedAt: new Date().toISOString(),
+        reason: args.reason,
+      });
+      return { championModelId: args.modelId, championAlgorithm: candidate.name };
+    },
+  };
+}
+
+export type LoanTrainingActivities = ReturnType<typeof createLoanTrainingActivities>;

@@ -1,0 +1,65 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config.js';
+import { DataValidationError } from '../lib/errors.js';
+import { ModelNotFoundError } from '../lib/model-store.js';
+import healthRoutes from './routes/health.js';
+import modelRoutes from './routes/models.js';
+import runRoutes from './routes/runs.js';
+import scheduleRoutes from './routes/schedules.js';
+
+export interface AppDependencies {
+  config: AppConfig;
+  client: Client;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDependencies;
+  }
+}
+
+/** Thrown by routes for a 404 that is not a model (e.g. an unknown run). */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export async function buildApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });
+  app.decorate('deps', deps);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'ML pipelines on Temporal',
+        description:
+          'Start durable ML pipeline runs, follow their progress, read results and score rows with stored models.',
+        version: '0.1.0',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((err, _request, reply) => {
+    if (err instanceof DataValidationError) {
+      return reply.status(400).send({ error: 'Bad Request', message: err.message, details: err.details });
+    }
+    if (err instanceof ModelNotFoundError || err instanceof NotFoundError) {
+      return reply.status(404).send({ error: 'Not Found', message: err.message });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: 'Bad Request', message: (err as Error).message });
+    }
+    app.log.error(err);
+    return reply.status(500).send({ error: 'Internal Server Error', message: (err as Error).message });
+  });
+
+  await app.register(healthRoutes);
+  await app.register(runRoutes);
+  await app.register(modelRoutes);
+  await app.register(scheduleRoutes);
+  return app;
+}

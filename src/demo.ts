@@ -1,0 +1,146 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SEGMENTATION_SAMPLE_FILES } from './lib/sample-data/segmentation.js';
+import type { SegmentationInput, SegmentationResult } from './lib/segmentation/types.js';
+import type { LoanInferenceResult, LoanMonitoringResult, LoanTrainingResult } from './lib/loan/types.js';
+
+/** The demo runs, as an operator would start them over REST. */
+export const DEMO_SEGMENTATION_RUNS: { title: string; body: SegmentationInput }[] = [
+  {
+    title: 'K-Means on mall customers (Annual Income, Spending Score)',
+    body: {
+      dataset: SEGMENTATION_SAMPLE_FILES.customers,
+      features: ['Annual Income (k$)', 'Spending Score (1-100)'],
+      algorithm: 'kmeans',
+      kMin: 1,
+      kMax: 10,
+      nInit: 10,
+      seed: 42,
+      testDataset: SEGMENTATION_SAMPLE_FILES.customersTest,
+    },
+  },
+  {
+    title: 'GMM on credit-card customers (BALANCE, PURCHASES, CREDIT_LIMIT)',
+    body: {
+      dataset: SEGMENTATION_SAMPLE_FILES.creditCard,
+      features: ['BALANCE', 'PURCHASES', 'CREDIT_LIMIT'],
+      algorithm: 'gmm',
+      kMin: 1,
+      kMax: 10,
+      nInit: 1,
+      seed: 42,
+      testDataset: SEGMENTATION_SAMPLE_FILES.creditCardTest,
+    },
+  },
+];
+
+interface RunStatus {
+  status: 'running' | 'completed' | 'failed';
+  result: unknown;
+  error: unknown;
+  temporalUiUrl?: string;
+}
+
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const payload = (await response.json()) as T & { message?: string };
+  if (!response.ok) throw new Error(`POST ${url} → ${response.status}: ${payload.message ?? ''}`);
+  return payload;
+}
+
+/** Polls GET /runs/:runId until the run closes. */
+export async function waitForRun(apiUrl: string, runId: string, timeoutMs = 10 * 60_000): Promise<RunStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = (await (await fetch(`${apiUrl}/runs/${encodeURIComponent(runId)}`)).json()) as RunStatus;
+    if (status.status !== 'running') return status;
+    if (Date.now() > deadline) throw new Error(`Run ${runId} still running after ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+function describeSegmentation(result: SegmentationResult): string[] {
+  const curve = result.curve.map((p) => `k=${p.k}:${p.score.toPrecision(4)}`).join('  ');
+  const assigned = result.testPredictions
+    .slice(0, 8)
+    .map((p) => (p.probabilities ? `${p.cluster}(${Math.max(...p.probabilities).toFixed(2)})` : String(p.cluster)))
+    .join(', ');
+  return [
+    `  chosen k: ${result.optimalK}${result.elbowFound ? ' (Kneedle elbow)' : ' (no elbow found: kMin)'}; ${result.rows} rows clustered, ${result.droppedRows} dropped`,
+    `  ${result.metric.toUpperCase()} curve: ${curve}`,
+    `  cluster sizes: ${result.clusterSizes.join(', ')}`,
+    `  test rows (first ${Math.min(8, result.testPredictions.length)} of ${result.testPredictions.length}): ${assigned}`,
+    `  model: ${result.modelId}`,
+  ];
+}
+
+const pct = (value: number | null | undefined) => (typeof value === 'number' ? value.toFixed(3) : '-');
+
+function describeLoanRun(pipeline: string, result: unknown): string[] {
+  if (pipeline === 'loan-training') {
+    const r = result as LoanTrainingResult;
+    return [
+      `  gold: ${r.rows.gold} loans (${r.snapshotRange.min} … ${r.snapshotRange.max}); train ${r.rows.train}, test ${r.rows.test}; quality removed ${r.quality.removedCustomers} customers`,
+      ...r.models.map(
+        (m) =>
+          `  ${m.name.padEnd(20)} test AUC ${pct(m.testAuc)}  train AUC ${pct(m.trainAuc)}  P ${pct(m.precision)}  R ${pct(m.recall)}  F1 ${pct(m.f1)}  fit ${m.fitSeconds.toFixed(2)} s`,
+      ),
+      `  champion: ${r.championModelId} (${r.championAlgorithm})`,
+    ];
+  }
+  if (pipeline === 'loan-inference') {
+    const r = result as LoanInferenceResult;
+    return [
+      `  ${r.snapshotDate}: ${r.rows} loans scored with ${r.modelId}, ${r.predictedPositives} predicted to default`,
+      `  predictions: ${r.predictionsPath}`,
+    ];
+  }
+  const r = result as LoanMonitoringResult;
+  return [
+    `  ${r.current.month}: AUC ${pct(r.current.auc)}  precision ${pct(r.current.precision)}  recall ${pct(r.current.recall)}  F1 ${pct(r.current.f1)}  score PSI ${pct(r.psi.score)}`,
+    `  decision: ${r.decision}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}${r.retrainRunId ? `; retraining run ${r.retrainRunId}` : ''}`,
+    `  dashboard: ${r.dashboardPath}`,
+  ];
+}
+
+/** Training → inference → monitoring on the sample loan data, as the daily schedules would run them. */
+async function runLoanDemo(apiUrl: string, log: (line: string) => void): Promise<boolean> {
+  for (const pipeline of ['loan-training', 'loan-inference', 'loan-monitoring']) {
+    const { runId } = await postJson<{ runId: string }>(`${apiUrl}/runs/${pipeline}`, { dataset: 'loan' });
+    const run = await waitForRun(apiUrl, runId);
+    log(`\nLoan default: ${pipeline}\n  run: ${runId} → ${run.status}`);
+    if (run.status !== 'completed') {
+      log(`  error: ${JSON.stringify(run.error)}`);
+      return false;
+    }
+    describeLoanRun(pipeline, run.result).forEach((line) => log(line));
+    if (run.temporalUiUrl) log(`  Temporal UI: ${run.temporalUiUrl}`);
+  }
+  return true;
+}
+
+/** Starts the demo runs through the API, waits for each and prints what an operator wants to see. */
+export async function runDemo(apiUrl: string, log: (line: string) => void): Promise<boolean> {
+  let allOk = true;
+  const started = await Promise.all(
+    DEMO_SEGMENTATION_RUNS.map(async (demo) => ({
+      demo,
+      ...(await postJson<{ runId: string }>(`${apiUrl}/runs/segmentation`, demo.body)),
+    })),
+  );
+  for (const { demo, runId } of started) {
+    const run = await waitForRun(apiUrl, runId);
+    log(`\n${demo.title}\n  run: ${runId} → ${run.status}`);
+    if (run.status === 'completed') describeSegmentation(run.result as SegmentationResult).forEach((line) => log(line));
+    else {
+      allOk = false;
+      log(`  error: ${JSON.stringify(run.error)}`);
+    }
+    log(`  API: ${apiUrl}/runs/${runId}`);
+    if (run.temporalUiUrl) log(`  Temporal UI: ${run.temporalUiUrl}`);
+  }
+  return (await runLoanDemo(apiUrl, log)) && allOk;
+}

@@ -1,0 +1,107 @@
+import { DuckDBInstance, type DuckDBConnection, type Json } from '@duckdb/node-api';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export type { DuckDBConnection } from '@duckdb/node-api';
+
+export interface DuckDbOptions {
+  /** DuckDB worker threads; defaults to DuckDB's choice (all cores). */
+  threads?: number;
+}
+
+/**
+ * Runs `fn` against a fresh in-memory DuckDB and always closes it. Each call is independent, so
+ * activities running in parallel never share a connection or its state.
+ */
+export async function withDuckDb<T>(
+  fn: (conn: DuckDBConnection) => Promise<T>,
+  options: DuckDbOptions = {},
+): Promise<T> {
+  const config: Record<string, string> = {};
+  if (options.threads !== undefined) config.threads = String(options.threads);
+  const instance = await DuckDBInstance.create(':memory:', config);
+  try {
+    const conn = await instance.connect();
+    try {
+      return await fn(conn);
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+/** A JSON-converted DuckDB value as text (dates and VARCHARs arrive as strings; NULL becomes ''). */
+export function jsonText(value: Json | undefined): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Quotes an SQL string literal (file paths, values). */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A unique sibling temp path: same directory, so the final rename is atomic on POSIX file systems. */
+export function tempPathBeside(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/** Writes the result of `selectSql` to one Parquet file: readers see the old file or the new one, never half. */
+export async function atomicWriteParquet(conn: DuckDBConnection, selectSql: string, outPath: string): Promise<void> {
+  await mkdir(dirname(outPath), { recursive: true });
+  const tmp = tempPathBeside(outPath);
+  try {
+    await conn.run(`COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet)`);
+    await rename(tmp, outPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Writes `selectSql` as a hive-partitioned Parquet folder (`<col>=<value>/data_0.parquet`), built in a
+ * temp sibling folder and swapped in by rename. A folder cannot replace a non-empty folder in one
+ * rename, so the old one is moved aside first; readers can see "missing" for an instant, never a mix.
+ */
+export async function atomicWritePartitionedParquet(
+  conn: DuckDBConnection,
+  selectSql: string,
+  outDir: string,
+  partitionBy: string[],
+): Promise<void> {
+  await mkdir(dirname(outDir), { recursive: true });
+  const tmp = tempPathBeside(outDir);
+  const old = tempPathBeside(outDir);
+  let movedOldAside = false;
+  try {
+    const partitions = partitionBy.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
+    await conn.run(`COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet, PARTITION_BY (${partitions}))`);
+    movedOldAside = await rename(outDir, old).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    await rename(tmp, outDir);
+  } catch (err) {
+    // Put the previous version back so a failed rewrite never loses data.
+    if (movedOldAside) await rename(old, outDir).catch(() => undefined);
+    throw err;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    await rm(old, { recursive: true, force: true });
+  }
+}
+
+/** Streams a file through SHA-256 (hex), so large CSVs are never held in memory. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,117 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
+
+/** Bumped when the artifact layout changes; readers refuse versions they do not know. */
+export const MODEL_ARTIFACT_SCHEMA_VERSION = 1;
+
+export type PipelineName = 'segmentation' | 'loan';
+
+/** What every stored model carries besides its weights: enough to reproduce and audit it. */
+export interface ModelMetadata {
+  modelId: string;
+  pipeline: PipelineName;
+  /** The algorithm, e.g. 'kmeans', 'gmm', 'gradient-boosting'. */
+  algorithm: string;
+  createdAt: string;
+  params: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  lineage: {
+    workflowId: string;
+    runId: string;
+    dataFingerprints: Record<string, string>;
+    [key: string]: unknown;
+  };
+}
+
+export interface ModelArtifact<TModel = unknown> extends ModelMetadata {
+  schemaVersion: number;
+  model: TModel;
+}
+
+const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export class ModelNotFoundError extends Error {
+  constructor(readonly modelId: string) {
+    super(`Model "${modelId}" is not in the model store`);
+    this.name = 'ModelNotFoundError';
+  }
+}
+
+export function isValidModelId(modelId: string): boolean {
+  return MODEL_ID_PATTERN.test(modelId) && !modelId.includes('..');
+}
+
+function artifactPath(storeDir: string, modelId: string): string {
+  if (!isValidModelId(modelId)) throw new ModelNotFoundError(modelId);
+  return join(storeDir, `${modelId}.json`);
+}
+
+/** Saves atomically under a deterministic name, so a retried save rewrites the same file. */
+export async function saveModel<TModel>(
+  storeDir: string,
+  artifact: Omit<ModelArtifact<TModel>, 'schemaVersion'>,
+): Promise<string> {
+  const path = artifactPath(storeDir, artifact.modelId);
+  await writeJsonAtomic(path, { schemaVersion: MODEL_ARTIFACT_SCHEMA_VERSION, ...artifact });
+  return path;
+}
+
+export async function loadModel<TModel = unknown>(storeDir: string, modelId: string): Promise<ModelArtifact<TModel>> {
+  let text: string;
+  try {
+    text = await readFile(artifactPath(storeDir, modelId), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelNotFoundError(modelId);
+    throw err;
+  }
+  const artifact = JSON.parse(text) as ModelArtifact<TModel>;
+  if (artifact.schemaVersion !== MODEL_ARTIFACT_SCHEMA_VERSION) {
+    throw new Error(
+      `Model "${modelId}" has schema version ${artifact.schemaVersion}; this build reads ${MODEL_ARTIFACT_SCHEMA_VERSION}`,
+    );
+  }
+  return artifact;
+}
+
+/** Metadata of every stored model (weights left out), newest first. */
+export async function listModels(storeDir: string, pipeline?: PipelineName): Promise<ModelMetadata[]> {
+  let names: string[];
+  try {
+    names = await readdir(storeDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const models: ModelMetadata[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.json') || name.startsWith('champion')) continue;
+    try {
+      const { model: _weights, schemaVersion: _v, ...metadata } = await loadModel(storeDir, name.slice(0, -5));
+      if (!pipeline || metadata.pipeline === pipeline) models.push(metadata);
+    } catch {
+      // A foreign or unreadable file in the store is skipped, not fatal for the listing.
+    }
+  }
+  return models.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.modelId.localeCompare(a.modelId));
+}
+
+interface ChampionPointer {
+  pipeline: PipelineName;
+  modelId: string;
+  promotedAt: string;
+  reason: string;
+}
+
+export async function setChampion(storeDir: string, pointer: ChampionPointer): Promise<void> {
+  await writeFileAtomic(join(storeDir, `champion-${pointer.pipeline}.json`), `${JSON.stringify(pointer, null, 2)}\n`);
+}
+
+export async function getChampion(storeDir: string, pipeline: PipelineName): Promise<ChampionPointer | undefined> {
+  try {
+    return JSON.parse(await readFile(join(storeDir, `champion-${pipeline}.json`), 'utf8')) as ChampionPointer;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

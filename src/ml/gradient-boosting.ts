@@ -1,0 +1,229 @@
+/**
+ * Histogram gradient boosting for binary log-loss, modelled on sklearn's HistGradientBoostingClassifier:
+ * baseline = logit(mean y), each iteration fits a best-first tree (max_leaf_nodes) to the float32 gradients and
+ * hessians of the half-binomial loss, leaf value = −learning_rate · G / (H + l2). Optional early stopping on a
+ * stratified validation fraction with sklearn's rule (stop when none of the last n_iter_no_change validation
+ * scores beat the one before them by more than tol).
+ */
+import {
+  binColumns,
+  createGradientWorkspace,
+  DEFAULT_MAX_BINS,
+  growGradientTree,
+  predictTreeRow,
+  toBinaryLabels,
+  toColumns,
+  type FeatureRows,
+  type TreeArrays,
+} from './decision-tree.js';
+import { stratifiedSplit } from './split.js';
+
+export interface GradientBoostingParams {
+  learningRate: number;
+  maxIter: number;
+  maxLeafNodes: number;
+  /** null = unlimited (leaf count is the limit). */
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  l2Regularization: number;
+  maxBins: number;
+  /** 'auto' enables it when there are more than 10,000 rows (sklearn's rule). */
+  earlyStopping: boolean | 'auto';
+  validationFraction: number;
+  nIterNoChange: number;
+  tol: number;
+  /** Seed of the validation split. */
+  seed: number;
+}
+
+export type GradientBoostingOptions = Partial<GradientBoostingParams>;
+
+export interface GradientBoostingModel {
+  kind: 'gradient-boosting';
+  nFeatures: number;
+  params: GradientBoostingParams;
+  /** Raw score (log-odds) before any tree. */
+  baseline: number;
+  trees: TreeArrays[];
+  /** Number of boosting iterations actually run (= trees.length). */
+  nIter: number;
+  /** Mean log-loss on the training rows after each iteration (index 0 = baseline). */
+  trainLoss: number[];
+  /** Same on the validation rows when early stopping was used, else null. */
+  validationLoss: number[] | null;
+  /** Total split gain per feature, normalised to sum to 1. */
+  featureImportances: number[];
+}
+
+export const GRADIENT_BOOSTING_DEFAULTS: GradientBoostingParams = {
+  learningRate: 0.1,
+  maxIter: 100,
+  maxLeafNodes: 31,
+  maxDepth: null,
+  minSamplesLeaf: 20,
+  l2Regularization: 0,
+  maxBins: DEFAULT_MAX_BINS,
+  earlyStopping: 'auto',
+  validationFraction: 0.1,
+  nIterNoChange: 10,
+  tol: 1e-7,
+  seed: 0,
+};
+
+const FLOAT64_EPS = 2.220446049250313e-16;
+/** sklearn's min_hessian_to_split. */
+const MIN_HESSIAN_TO_SPLIT = 1e-3;
+
+function validateParams(p: GradientBoostingParams): void {
+  if (!(p.learningRate > 0)) throw new RangeError('learningRate must be > 0');
+  if (!Number.isInteger(p.maxIter) || p.maxIter < 1) throw new RangeError('maxIter must be >= 1');
+  if (!Number.isInteger(p.maxLeafNodes) || p.maxLeafNodes < 2) throw new RangeError('maxLeafNodes must be >= 2');
+  if (p.maxDepth !== null && !(Number.isInteger(p.maxDepth) && p.maxDepth >= 1)) {
+    throw new RangeError('maxDepth must be null or an integer >= 1');
+  }
+  if (!Number.isInteger(p.minSamplesLeaf) || p.minSamplesLeaf < 1) throw new RangeError('minSamplesLeaf must be >= 1');
+  if (!(p.l2Regularization >= 0)) throw new RangeError('l2Regularization must be >= 0');
+  if (!(p.validationFraction > 0 && p.validationFraction < 1))
+    throw new RangeError('validationFraction must be in (0, 1)');
+  if (!Number.isInteger(p.nIterNoChange) || p.nIterNoChange < 1) throw new RangeError('nIterNoChange must be >= 1');
+}
+
+export function sigmoid(raw: number): number {
+  return 1 / (1 + Math.exp(-raw));
+}
+
+/** Mean half-binomial loss log(1 + e^raw) − y·raw, computed stably. */
+export function meanBinomialLoss(labels: ArrayLike<number>, raw: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const r = raw[i];
+    const softplus = r > 0 ? r + Math.log1p(Math.exp(-r)) : Math.log1p(Math.exp(r));
+    total += softplus - labels[i] * r;
+  }
+  return total / labels.length;
+}
+
+/** Gradient and hessian of the half-binomial loss w.r.t. the raw score (sklearn's closed form, stored as float32). */
+function computeGradients(labels: Float64Array, raw: Float64Array, gradients: Float32Array, hessians: Float32Array) {
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i];
+    const y = labels[i];
+    if (r > -37) {
+      const e = Math.exp(-r);
+      gradients[i] = (1 - y - y * e) / (1 + e);
+      hessians[i] = e / ((1 + e) * (1 + e));
+    } else {
+      const e = Math.exp(r);
+      gradients[i] = e - y;
+      hessians[i] = e;
+    }
+  }
+}
+
+/** sklearn's _should_stop on scores = −loss: stop if no recent score beats the reference by more than tol. */
+function shouldStop(losses: number[], nIterNoChange: number, tol: number): boolean {
+  if (losses.length < nIterNoChange + 1) return false;
+  const reference = -losses[losses.length - nIterNoChange - 1];
+  return !losses.slice(-nIterNoChange).some((loss) => -loss > reference + tol);
+}
+
+function selectRows<T>(items: ArrayLike<T>, indices: number[]): T[] {
+  return indices.map((i) => items[i]);
+}
+
+/** Fits gradient-boosted trees for binary classification (labels 0/1; NaN features allowed). */
+export function fitGradientBoosting(
+  X: FeatureRows,
+  y: ArrayLike<number>,
+  options: GradientBoostingOptions = {},
+): GradientBoostingModel {
+  const params: GradientBoostingParams = { ...GRADIENT_BOOSTING_DEFAULTS, ...options };
+  validateParams(params);
+  const allLabels = toBinaryLabels(y, X.length);
+  const earlyStopping = params.earlyStopping === 'auto' ? X.length > 10_000 : params.earlyStopping;
+
+  let trainRows: FeatureRows = X;
+  let trainLabels = allLabels;
+  let validationRows: FeatureRows = [];
+  let validationLabels = new Float64Array(0);
+  if (earlyStopping) {
+    const split = stratifiedSplit(allLabels, params.validationFraction, params.seed);
+    trainRows = selectRows(X, split.train);
+    trainLabels = Float64Array.from(selectRows(allLabels, split.train));
+    validationRows = selectRows(X, split.test);
+    validationLabels = Float64Array.from(selectRows(allLabels, split.test));
+  }
+
+  const columns = toColumns(trainRows);
+  const nFeatures = columns.length;
+  const nRows = trainRows.length;
+  const data = binColumns(columns, params.maxBins);
+  const workspace = createGradientWorkspace(data);
+  const treeOptions = {
+    maxLeafNodes: params.maxLeafNodes,
+    maxDepth: params.maxDepth ?? Number.POSITIVE_INFINITY,
+    minSamplesLeaf: params.minSamplesLeaf,
+    minHessianToSplit: MIN_HESSIAN_TO_SPLIT,
+    l2Regularization: params.l2Regularization,
+    shrinkage: params.learningRate,
+  };
+
+  const positiveRate = Math.min(Math.max(mean(trainLabels), FLOAT64_EPS), 1 - FLOAT64_EPS);
+  const baseline = Math.log(positiveRate / (1 - positiveRate));
+  const raw = new Float64Array(nRows).fill(baseline);
+  const validationRaw = new Float64Array(validationRows.length).fill(baseline);
+  const gradients = new Float32Array(nRows);
+  const hessians = new Float32Array(nRows);
+  const indices = new Int32Array(nRows);
+  const importances = new Float64Array(nFeatures);
+  const trees: TreeArrays[] = [];
+  const trainLoss = [meanBinomialLoss(trainLabels, raw)];
+  const validationLoss = earlyStopping ? [meanBinomialLoss(validationLabels, validationRaw)] : null;
+
+  for (let iteration = 0; iteration < params.maxIter; iteration++) {
+    computeGradients(trainLabels, raw, gradients, hessians);
+    for (let i = 0; i < nRows; i++) indices[i] = i; // row order keeps the root histogram pass sequential
+    const grown = growGradientTree(data, gradients, hessians, indices, treeOptions, workspace);
+    trees.push(grown.tree);
+    for (let f = 0; f < nFeatures; f++) importances[f] += grown.importances[f];
+    // Training predictions come straight from the leaf partitions; no tree traversal needed.
+    for (const leaf of grown.leaves) for (let k = leaf.start; k < leaf.end; k++) raw[indices[k]] += leaf.value;
+    trainLoss.push(meanBinomialLoss(trainLabels, raw));
+    if (validationLoss) {
+      for (let i = 0; i < validationRows.length; i++) validationRaw[i] += predictTreeRow(grown.tree, validationRows[i]);
+      validationLoss.push(meanBinomialLoss(validationLabels, validationRaw));
+      if (shouldStop(validationLoss, params.nIterNoChange, params.tol)) break;
+    }
+  }
+
+  const importanceTotal = importances.reduce((a, b) => a + b, 0);
+  return {
+    kind: 'gradient-boosting',
+    nFeatures,
+    params,
+    baseline,
+    trees,
+    nIter: trees.length,
+    trainLoss,
+    validationLoss,
+    featureImportances: Array.from(importances, (v) => (importanceTotal > 0 ? v / importanceTotal : 0)),
+  };
+}
+
+function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
+}
+
+/** Raw log-odds score per row: baseline + Σ tree outputs. */
+export function predictRawBoosting(model: GradientBoostingModel, X: FeatureRows): Float64Array {
+  const out = new Float64Array(X.length).fill(model.baseline);
+  for (const tree of model.trees) for (let i = 0; i < X.length; i++) out[i] += predictTreeRow(tree, X[i]);
+  return out;
+}
+
+/** P(y = 1) per row. */
+export function predictProbaBoosting(model: GradientBoostingModel, X: FeatureRows): Float64Array {
+  return predictRawBoosting(model, X).map(sigmoid);
+}

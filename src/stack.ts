@@ -1,0 +1,73 @@
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import { buildApp } from './api/app.js';
+import type { AppConfig } from './config.js';
+import { startDevServer, type RunningDevServer } from './lib/dev-server.js';
+import { connectTemporal, type TemporalConnections } from './lib/temporal-connection.js';
+import { ensureTemporalCli } from './lib/temporal-cli.js';
+import { createWorker } from './worker.js';
+
+export interface RunningStack {
+  config: AppConfig;
+  temporalAddress: string;
+  temporalUiUrl: string | undefined;
+  apiUrl: string;
+  connections: TemporalConnections;
+  worker: Worker;
+  api: FastifyInstance;
+  /** Resolves when the worker stops (after a shutdown signal or stop()). */
+  workerDone: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product on one machine: the embedded Temporal dev server (unless TEMPORAL_ADDRESS names one),
+ * the worker and the API, stopped in reverse order.
+ */
+export async function startStack(config: AppConfig, log: (line: string) => void): Promise<RunningStack> {
+  let devServer: RunningDevServer | undefined;
+  let temporalAddress = config.temporalAddress;
+  if (!temporalAddress) {
+    const cliPath = await ensureTemporalCli(log);
+    log(`Starting the Temporal dev server on 127.0.0.1:${config.devServerPort} (UI on ${config.devServerUiPort}) ...`);
+    devServer = await startDevServer({
+      cliPath,
+      port: config.devServerPort,
+      uiPort: config.devServerUiPort,
+      dbFile: join(config.stateDir, 'temporal.sqlite'),
+      namespace: config.namespace,
+      logDir: config.stateDir,
+    });
+    temporalAddress = devServer.address;
+  }
+  const connections = await connectTemporal(temporalAddress, config.namespace);
+  const worker = await createWorker({ config, connection: connections.workerConnection });
+  const workerDone = worker.run();
+  const api = await buildApp({ config, client: connections.client });
+  await api.listen({ host: config.apiHost, port: config.apiPort });
+  const address = api.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.apiPort;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    temporalAddress,
+    temporalUiUrl: config.temporalUiUrl,
+    apiUrl: `http://${config.apiHost}:${port}`,
+    connections,
+    worker,
+    api,
+    workerDone,
+    stop() {
+      stopping ??= (async () => {
+        await api.close();
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerDone.catch(() => undefined);
+        await connections.close();
+        await devServer?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { LoanTrainingActivities } from '../activities/loan-training.js';
+import type { LoanRawTable } from '../lib/loan/schemas.js';
+import {
+  LOAN_MODEL_KINDS,
+  type LoanSplit,
+  type LoanTrainingInput,
+  type LoanTrainingProgress,
+  type LoanTrainingResult,
+} from '../lib/loan/types.js';
+import { standardRetry, surfaceBadInput } from './retry.js';
+
+export const loanTrainingProgressQuery = defineQuery<LoanTrainingProgress>('progress');
+
+/** Kept here (not imported from lib/loan/schemas) because workflow code imports types only. */
+const RAW_TABLES: LoanRawTable[] = [
+  'features_attributes',
+  'features_financials',
+  'feature_clickstream',
+  'lms_loan_daily',
+];
+
+/** DuckDB steps: seconds each on the real data; a hung one is cut off and retried. */
+const dataSteps = proxyActivities<LoanTrainingActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: standardRetry,
+});
+
+/** Model fits heartbeat between phases; a lost worker is noticed within the heartbeat timeout. */
+const fits = proxyActivities<LoanTrainingActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '5 minutes',
+  retry: standardRetry,
+});
+
+function loanModelId(): string {
+  const { startTime, runId } = workflowInfo();
+  const stamp = startTime
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `loan-${stamp}-${runId.slice(0, 8)}`;
+}
+
+/** Medallion layers → quality gate → three models in parallel → best by test AUC becomes the champion. */
+export async function loanTrainingWorkflow(input: LoanTrainingInput = {}): Promise<LoanTrainingResult> {
+  const dataset = input.dataset ?? 'loan';
+  const split: LoanSplit = input.split ?? { kind: 'random', seed: 42, testFraction: 0.2 };
+  const progress: LoanTrainingProgress = {
+    stage: 'fingerprinting',
+    modelsDone: 0,
+    modelsTotal: LOAN_MODEL_KINDS.length,
+  };
+  setHandler(loanTrainingProgressQuery, () => progress);
+  try {
+    const layers = await dataSteps.resolveLoanDataset({ dataset });
+
+    progress.stage = 'bronze';
+    const bronze = await Promise.all(RAW_TABLES.map((table) => dataSteps.ingestLoanBronzeTable({ layers, table })));
+
+    progress.stage = 'silver';
+    const silver = await Promise.all(RAW_TABLES.map((table) => dataSteps.buildLoanSilverTable({ layers, table })));
+
+    progress.stage = 'quality';
+    const quality = await dataSteps.checkLoanDataQuality({ layers });
+
+    progress.stage = 'gold';
+    const gold = await dataSteps.buildLoanGold({ layers });
+
+    progress.stage = 'training';
+    const candidates = await Promise.all(
+      LOAN_MODEL_KINDS.map(async (kind) => {
+        const report = await fits.trainLoanModel({ goldPath: gold.path, kind, split });
+        progress.modelsDone++;
+        return report;
+      }),
+    );
+
+    progress.stage = 'promoting';
+    const reason = input.reason ?? (workflowInfo().searchAttributes?.TemporalScheduledById ? 'scheduled' : 'requested');
+    const champion = await dataSteps.promoteLoanChampion({
+      candidates,
+      modelId: loanModelId(),
+      layers,
+      gold: { path: gold.path, rows: gold.rows, snapshotRange: gold.snapshotRange },
+      reason,
+    });
+
+    progress.stage = 'completed';
+    const [first] = candidates;
+    return {
+      dataset,
+      ...champion,
+      models: candidates.map(({ candidatePath: _path, ...report }) => report),
+      rows: {
+        bronze: Object.fromEntries(bronze.map((b) => [b.table, b.rows])),
+        silver: Object.fromEntries(silver.map((s) => [s.table, s.rows])),
+        gold: gold.rows,
+        train: first?.trainRows ?? 0,
+        test: first?.testRows ?? 0,
+      },
+      quality: {
+        ok: quality.ok,
+        removedCustomers: quality.removedCustomers,
+        keptCustomers: quality.keptCustomers,
+        issues: quality.exclusionReasons,
+      },
+      goldPath: gold.path,
+      snapshotRange: gold.snapshotRange,
+    };
+  } catch (err) {
+    progress.stage = 'failed';
+    progress.message = err instanceof Error ? err.message : String(err);
+    throw surfaceBadInput(err);
+  }
+}

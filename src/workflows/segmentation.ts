@@ -1,0 +1,129 @@
+import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SegmentationActivities } from '../activities/segmentation.js';
+import type {
+  CurvePoint,
+  SegmentationInput,
+  SegmentationProgress,
+  SegmentationResult,
+  TestPrediction,
+} from '../lib/segmentation/types.js';
+import { standardRetry, surfaceBadInput } from './retry.js';
+
+export const segmentationProgressQuery = defineQuery<SegmentationProgress>('progress');
+
+/** I/O-bound steps: quick, retried a few times with backoff. */
+const io = proxyActivities<SegmentationActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: standardRetry,
+});
+
+/** CPU-bound fits: heartbeat every k, so a dead worker is noticed in a minute rather than at the timeout. */
+const fits = proxyActivities<SegmentationActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: standardRetry,
+});
+
+/** About ten progress steps whatever the k range: each chunk is one activity. */
+export function chunkKs(kMin: number, kMax: number, chunks = 10): number[][] {
+  const ks = Array.from({ length: kMax - kMin + 1 }, (_, i) => kMin + i);
+  const size = Math.max(1, Math.ceil(ks.length / chunks));
+  const out: number[][] = [];
+  for (let i = 0; i < ks.length; i += size) out.push(ks.slice(i, i + size));
+  return out;
+}
+
+/** Model ids say what they are and are deterministic for a run, so a retried save rewrites one file. */
+function segmentationModelId(algorithm: string): string {
+  const { startTime, runId } = workflowInfo();
+  const stamp = startTime
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `segmentation-${algorithm}-${stamp}-${runId.slice(0, 8)}`;
+}
+
+/** Customer segmentation: load → preprocess → fit every k → elbow → final model → predict test rows. */
+export async function segmentationWorkflow(request: SegmentationInput): Promise<SegmentationResult> {
+  const progress: SegmentationProgress = { stage: 'loading', kDone: 0, kTotal: 0 };
+  setHandler(segmentationProgressQuery, () => progress);
+  try {
+    const loaded = await io.loadSegmentationData(request);
+    const { input } = loaded;
+    progress.kTotal = input.kMax - input.kMin + 1;
+
+    progress.stage = 'preprocessing';
+    const prepared = await io.preprocessSegmentationData({
+      inputPath: loaded.inputPath,
+      workDir: loaded.workDir,
+      features: input.features,
+      kMax: input.kMax,
+    });
+
+    progress.stage = 'fitting';
+    const curve: CurvePoint[] = [];
+    for (const ks of chunkKs(input.kMin, input.kMax)) {
+      const points = await fits.fitSegmentationSweep({
+        cleanPath: prepared.cleanPath,
+        scalerPath: prepared.scalerPath,
+        features: input.features,
+        algorithm: input.algorithm,
+        ks,
+        nInit: input.nInit,
+        seed: input.seed,
+      });
+      curve.push(...points);
+      progress.kDone = curve.length;
+    }
+
+    progress.stage = 'selecting-k';
+    const { optimalK, elbowFound } = await io.selectOptimalK({ curve });
+
+    progress.stage = 'fitting-final-model';
+    const { modelId, clusterSizes } = await fits.fitFinalSegmentationModel({
+      cleanPath: prepared.cleanPath,
+      scalerPath: prepared.scalerPath,
+      features: input.features,
+      algorithm: input.algorithm,
+      nInit: input.nInit,
+      seed: input.seed,
+      modelId: segmentationModelId(input.algorithm),
+      k: optimalK,
+      curve,
+      dataset: input.dataset,
+      fingerprint: loaded.fingerprint,
+      droppedRows: prepared.droppedRows,
+    });
+
+    let testPredictions: TestPrediction[] = [];
+    let testPredictionsPath: string | undefined;
+    if (loaded.testInputPath) {
+      progress.stage = 'predicting';
+      const predicted = await io.predictSegmentationTestRows({
+        modelId,
+        testInputPath: loaded.testInputPath,
+        workDir: loaded.workDir,
+      });
+      testPredictions = predicted.predictions;
+      testPredictionsPath = predicted.path;
+    }
+
+    progress.stage = 'completed';
+    return {
+      optimalK,
+      elbowFound,
+      metric: input.algorithm === 'kmeans' ? 'sse' : 'bic',
+      curve: curve.map(({ k, score }) => ({ k, score })),
+      modelId,
+      clusterSizes,
+      rows: prepared.rows,
+      droppedRows: prepared.droppedRows,
+      testPredictions,
+      ...(testPredictionsPath ? { testPredictionsPath } : {}),
+    };
+  } catch (err) {
+    progress.stage = 'failed';
+    progress.message = err instanceof Error ? err.message : String(err);
+    throw surfaceBadInput(err);
+  }
+}

@@ -1,0 +1,200 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import assert from 'node:assert/strict';
+import { readdir, writeFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadModel } from '../../src/lib/model-store.js';
+import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../src/lib/sample-data/segmentation.js';
+import type { SegmentationInput, SegmentationProgress, SegmentationResult } from '../../src/lib/segmentation/types.js';
+import type { SweepChunkInput } from '../../src/activities/segmentation.js';
+import { startTestStack, type TestStack } from './support/test-stack.js';
+
+const MALL_FEATURES = ['Annual Income (k$)', 'Spending Score (1-100)'];
+
+/** Lets the progress test hold the sweep at a known point instead of racing it. */
+let releaseGate: () => void = () => undefined;
+const gate = new Promise<void>((resolve) => (releaseGate = resolve));
+
+describe('segmentation workflow on a real Temporal dev server', () => {
+  let stack: TestStack;
+
+  before(async () => {
+    stack = await startTestStack();
+    await writeSegmentationSampleData(stack.config.dataDir);
+    await writeFile(`${stack.config.dataDir}/bad_types.csv`, 'id,income,score\n1,10,5\n2,20,abc\n3,30,7\n');
+    await stack.startWorker((real) => ({
+      ...real,
+      // Fault injection for the retry test: the first attempt fails as a transient fault would.
+      async loadSegmentationData(input: SegmentationInput) {
+        const { workflowExecution, attempt } = Context.current().info;
+        if (workflowExecution?.workflowId.startsWith('flaky-') && attempt === 1) {
+          throw new Error('simulated transient fault (disk busy)');
+        }
+        return real.loadSegmentationData(input);
+      },
+      async fitSegmentationSweep(args: SweepChunkInput) {
+        const { workflowExecution } = Context.current().info;
+        if (workflowExecution?.workflowId.startsWith('gated-') && args.ks[0] > 2) await gate;
+        return real.fitSegmentationSweep(args);
+      },
+    }));
+  });
+
+  after(async () => {
+    releaseGate();
+    await stack?.teardown();
+  });
+
+  const run = (workflowId: string, input: SegmentationInput) =>
+    stack.env.client.workflow.execute('segmentationWorkflow', {
+      workflowId,
+      taskQueue: stack.config.taskQueue,
+      args: [input],
+    }) as Promise<SegmentationResult>;
+
+  it('K-Means: sweeps k, picks the elbow, saves the model and assigns test rows', async () => {
+    const result = await run('kmeans-mall', {
+      dataset: SEGMENTATION_SAMPLE_FILES.customers,
+      features: MALL_FEATURES,
+      algorithm: 'kmeans',
+      kMin: 1,
+      kMax: 10,
+      nInit: 10,
+      seed: 42,
+      testDataset: SEGMENTATION_SAMPLE_FILES.customersTest,
+    });
+    assert.equal(result.metric, 'sse');
+    assert.deepEqual(
+      result.curve.map((p) => p.k),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
+    for (let i = 1; i < result.curve.length; i++) assert.ok(result.curve[i].score < result.curve[i - 1].score);
+    assert.equal(result.optimalK, 5, 'the five mall-customer blobs');
+    assert.equal(result.elbowFound, true);
+    assert.equal(result.clusterSizes.length, 5);
+    assert.equal(
+      result.clusterSizes.reduce((a, b) => a + b, 0),
+      result.rows,
+    );
+    assert.equal(result.testPredictions.length, 20);
+    for (const p of result.testPredictions) assert.ok(p.cluster !== null && p.cluster >= 0 && p.cluster < 5);
+
+    const artifact = await loadModel(stack.config.modelStoreDir, result.modelId);
+    assert.equal(artifact.pipeline, 'segmentation');
+    assert.equal(artifact.algorithm, 'kmeans');
+    assert.equal(artifact.lineage.workflowId, 'kmeans-mall');
+    assert.match(Object.values(artifact.lineage.dataFingerprints)[0], /^[0-9a-f]{64}$/);
+  });
+
+  it('GMM: BIC curve, membership probabilities for test rows, NULL rows dropped', async () => {
+    const result = await run('gmm-credit', {
+      dataset: SEGMENTATION_SAMPLE_FILES.creditCard,
+      features: ['BALANCE', 'PURCHASES', 'CREDIT_LIMIT'],
+      algorithm: 'gmm',
+      kMin: 1,
+      kMax: 6,
+      nInit: 1,
+      seed: 7,
+      testDataset: SEGMENTATION_SAMPLE_FILES.creditCardTest,
+    });
+    assert.equal(result.metric, 'bic');
+    assert.equal(result.curve.length, 6);
+    assert.ok(result.droppedRows >= 1, 'the generated data has blank CREDIT_LIMIT rows');
+    assert.ok(result.optimalK >= 1 && result.optimalK <= 6);
+    assert.equal(result.testPredictions.length, 25);
+    const withProbabilities = result.testPredictions.filter((p) => p.probabilities);
+    assert.ok(withProbabilities.length >= 24);
+    for (const p of withProbabilities) {
+      assert.equal(p.probabilities!.length, result.optimalK);
+      assert.ok(Math.abs(p.probabilities!.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    }
+    assert.ok(
+      result.testPredictions.some((p) => p.cluster === null),
+      'the test row with a blank CREDIT_LIMIT gets no cluster',
+    );
+  });
+
+  it('retries an activity that fails transiently, and the run completes', async () => {
+    const workflowId = 'flaky-kmeans';
+    const result = await run(workflowId, {
+      dataset: SEGMENTATION_SAMPLE_FILES.customers,
+      features: MALL_FEATURES,
+      algorithm: 'kmeans',
+      kMin: 1,
+      kMax: 6,
+      nInit: 2,
+    });
+    assert.ok(result.modelId);
+    const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
+    const loadStarted = history.events?.find(
+      (e) => e.activityTaskStartedEventAttributes,
+    )?.activityTaskStartedEventAttributes;
+    assert.equal(loadStarted?.attempt, 2, 'the load activity succeeded on its second attempt');
+  });
+
+  it('fails fast, non-retryably, with a typed error naming the column, and writes no model', async () => {
+    const before = await readdir(stack.config.modelStoreDir).catch(() => []);
+    for (const [workflowId, input, pattern] of [
+      [
+        'bad-missing-column',
+        { dataset: SEGMENTATION_SAMPLE_FILES.customers, features: ['Income'], algorithm: 'kmeans' },
+        /Column "Income" is missing/,
+      ],
+      [
+        'bad-non-numeric',
+        { dataset: 'bad_types.csv', features: ['income', 'score'], algorithm: 'kmeans', kMax: 2 },
+        /"score".*not numeric.*row 2/,
+      ],
+    ] as const) {
+      await assert.rejects(run(workflowId, input as unknown as SegmentationInput), (err: unknown) => {
+        assert.ok(err instanceof WorkflowFailedError);
+        assert.ok(err.cause instanceof ApplicationFailure);
+        assert.equal(err.cause.type, 'DataValidationError');
+        assert.equal(err.cause.nonRetryable, true);
+        assert.match(err.cause.message, pattern);
+        return true;
+      });
+      const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
+      const started = history.events?.filter((e) => e.activityTaskStartedEventAttributes) ?? [];
+      assert.equal(started.length, 1);
+      assert.equal(started[0].activityTaskStartedEventAttributes!.attempt, 1, 'no retry of bad input');
+    }
+    assert.deepEqual(await readdir(stack.config.modelStoreDir).catch(() => []), before);
+  });
+
+  it('answers the progress query mid-run with the stage and k done / total', async () => {
+    const handle = await stack.env.client.workflow.start('segmentationWorkflow', {
+      workflowId: 'gated-progress',
+      taskQueue: stack.config.taskQueue,
+      args: [
+        {
+          dataset: SEGMENTATION_SAMPLE_FILES.customers,
+          features: MALL_FEATURES,
+          algorithm: 'kmeans',
+          kMin: 1,
+          kMax: 20,
+          nInit: 2,
+        },
+      ],
+    });
+    let progress: SegmentationProgress;
+    for (;;) {
+      progress = await handle.query<SegmentationProgress>('progress');
+      if (progress.kDone >= 2) break;
+      await sleep(50);
+    }
+    assert.equal(progress.stage, 'fitting');
+    assert.equal(progress.kDone, 2, 'held at the gate after the first chunk');
+    assert.equal(progress.kTotal, 20);
+    releaseGate();
+    const result = (await handle.result()) as SegmentationResult;
+    assert.equal(result.curve.length, 20);
+    assert.deepEqual(await handle.query<SegmentationProgress>('progress'), {
+      stage: 'completed',
+      kDone: 20,
+      kTotal: 20,
+    });
+  });
+});

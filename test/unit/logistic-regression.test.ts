@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+import { featureImportances, predictProba, type ClassifierModel } from '../../src/ml/classifiers.js';
+import {
+  decisionFunctionLogistic,
+  fitLogisticRegression,
+  predictProbaLogistic,
+  rawScaleCoefficients,
+  type LogisticRegressionModel,
+} from '../../src/ml/logistic-regression.js';
+
+interface LogisticFit {
+  C: number;
+  coef: number[];
+  intercept: number;
+  mean: number[];
+  scale: number[];
+  testProba: number[];
+  defaultTolTestProba: number[];
+}
+
+/** sklearn reference: make_pipeline(StandardScaler(), LogisticRegression(C, tol=1e-12)) on NaN-free columns. */
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/classifiers-reference.json', import.meta.url), 'utf8'),
+  (_key, value: unknown) => (value === null ? Number.NaN : value),
+) as {
+  dataset: { X: number[][]; y: number[]; nTrain: number };
+  logistic: { columns: number[]; fits: LogisticFit[] };
+};
+
+const { X, y, nTrain } = fixture.dataset;
+const pick = (rows: number[][]) => rows.map((row) => fixture.logistic.columns.map((c) => row[c]));
+const XTrain = pick(X.slice(0, nTrain));
+const XTest = pick(X.slice(nTrain));
+const yTrain = y.slice(0, nTrain);
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('fitLogisticRegression vs scikit-learn', () => {
+  for (const reference of fixture.logistic.fits) {
+    describe(`C=${reference.C}`, () => {
+      const model = fitLogisticRegression(XTrain, yTrain, { C: reference.C });
+
+      it('standardises like StandardScaler', () => {
+        assert.ok(maxAbsDiff(model.mean, reference.mean) < 1e-12);
+        assert.ok(maxAbsDiff(model.scale, reference.scale) < 1e-12);
+      });
+
+      it('converges to the same coefficients and intercept (tight tolerance)', () => {
+        assert.ok(model.converged);
+        assert.ok(model.nIter <= 15, `took ${model.nIter} Newton iterations`);
+        const coefDiff = maxAbsDiff(model.coef, reference.coef);
+        assert.ok(coefDiff < 1e-7, `coef diff ${coefDiff}`);
+        assert.ok(Math.abs(model.intercept - reference.intercept) < 1e-7);
+      });
+
+      it('predicts the same probabilities', () => {
+        const proba = predictProbaLogistic(model, XTest);
+        assert.ok(maxAbsDiff(proba, reference.testProba) < 1e-7);
+        // sklearn's default lbfgs tol=1e-4 stops a little early; still very close.
+        assert.ok(maxAbsDiff(proba, reference.defaultTolTestProba) < 1e-3);
+      });
+    });
+  }
+});
+
+describe('logistic regression model object', () => {
+  const model = fitLogisticRegression(XTrain, yTrain);
+
+  it('is plain JSON: a round trip predicts identically, also through predictProba', () => {
+    const restored = JSON.parse(JSON.stringify(model)) as ClassifierModel;
+    assert.equal(restored.kind, 'logistic-regression');
+    assert.deepEqual(predictProba(restored, XTest), predictProbaLogistic(model, XTest));
+  });
+
+  it('raw-scale coefficients reproduce the decision function', () => {
+    const { coef, intercept } = rawScaleCoefficients(model);
+    const manual = XTest.map((row) => row.reduce((t, x, f) => t + coef[f] * x, intercept));
+    assert.ok(maxAbsDiff(manual, decisionFunctionLogistic(model, XTest)) < 1e-9);
+  });
+
+  it('imputes NaN with the training mean and tolerates constant features', () => {
+    const rows = [
+      [0, 5, Number.NaN],
+      [1, 5, 2],
+      [2, 5, 4],
+      [3, 5, 6],
+    ];
+    const fitted: LogisticRegressionModel = fitLogisticRegression(rows, [0, 0, 1, 1]);
+    assert.equal(fitted.scale[1], 1); // constant column → scale 1, like sklearn
+    assert.equal(fitted.mean[2], 4);
+    const [withNaN] = predictProbaLogistic(fitted, [[1, 5, Number.NaN]]);
+    const [withMean] = predictProbaLogistic(fitted, [[1, 5, 4]]);
+    assert.ok(Math.abs(withNaN - withMean) < 1e-15);
+  });
+
+  it('handles separable data thanks to the L2 penalty', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [i]);
+    const labels = rows.map(([x]) => (x >= 20 ? 1 : 0));
+    const fitted = fitLogisticRegression(rows, labels);
+    assert.ok(fitted.converged && Number.isFinite(fitted.coef[0]));
+    const proba = predictProbaLogistic(fitted, [[0], [39]]);
+    assert.ok(proba[0] < 0.05 && proba[1] > 0.95);
+  });
+
+  it('importances are normalised |standardised coefficients|', () => {
+    const importances = featureImportances(model);
+    assert.ok(Math.abs(importances.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+    const strongest = model.coef.map(Math.abs).indexOf(Math.max(...model.coef.map(Math.abs)));
+    assert.equal(importances.indexOf(Math.max(...importances)), strongest);
+  });
+
+  it('rejects bad input', () => {
+    assert.throws(() => fitLogisticRegression([[1], [2]], [0, 2]), /0 or 1/);
+    assert.throws(() => fitLogisticRegression([[1], [2, 3]], [0, 1]), /features/);
+    assert.throws(() => fitLogisticRegression([[1], [Number.POSITIVE_INFINITY]], [0, 1]), /infinite/);
+    assert.throws(() => fitLogisticRegression([[1], [2]], [0, 1], { C: 0 }), /C must be/);
+    assert.throws(() => predictProbaLogistic(model, [[1, 2]]), /features/);
+  });
+});
