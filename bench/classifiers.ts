@@ -277,8 +277,8 @@ async function runSklearn(spec: object, workDir: string): Promise<{ version: str
 }
 
 function signed(value: number): string {
-  const text = value.toFixed(4);
-  return text.startsWith('-') ? (Number(text) === 0 ? '0.0000' : text) : `+${text}`;
+  if (Math.abs(value) < 0.00005) return '0.0000';
+  return `${value > 0 ? '+' : ''}${value.toFixed(4)}`;
 }
 
 function formatTable(ours: BenchRow[], theirs: BenchRow[]): string {
@@ -355,12 +355,13 @@ async function main(): Promise<void> {
     '',
     `- Data: ${table.source}; ${table.rows.length} rows × ${table.features.length} features, ` +
       `${(100 * positives).toFixed(1)}% positives, ${(100 * missingShare).toFixed(2)}% missing cells` +
-      (table.dropped.length ? `; dropped non-numeric: ${table.dropped.join(', ')}` : ''),
+      (table.dropped.length ? `; dropped columns (non-numeric or --drop): ${table.dropped.join(', ')}` : ''),
     `- Split: stratified, ${train.length} train / ${test.length} test rows (seed ${seed}); identical rows for both sides`,
     `- Machine: ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores; load average ${loadavg()[0].toFixed(1)} at the end), ` +
       `Node ${process.version}${sklearn ? `, scikit-learn ${sklearn.version}` : ''}; everything single-threaded (OMP_NUM_THREADS=1)`,
-    `- Fit time: median of ${repeats} fits after a first "cold" fit (for ours the cold fit includes JIT warm-up; ` +
-      "sklearn's cold fit is its first timed fit). Model JSON KB / predict ms (whole test set) are for our models.",
+    `- Fit time: wall-clock median of ${repeats} fits after a first "cold" fit (ours: includes JIT warm-up); ` +
+      'CPU s is process CPU time, less sensitive to other load on a shared machine. ' +
+      'Model JSON KB (JSON.stringify size) and predict ms (whole test set) are for our models.',
     '- sklearn logistic regression and exact GradientBoostingClassifier need a mean imputer; ours impute internally.',
     '',
     formatTable(ours, sklearn?.rows ?? []),

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { tempSiblingPath } from './atomic-file.js';
 import { atomicWriteParquet, sqlString } from './duckdb.js';
 import { sqlIdentifier } from './sql.js';
@@ -20,6 +21,7 @@ export async function writeRowsAsParquet(
     return;
   }
   const ndjson = tempSiblingPath(`${outPath}.ndjson`);
+  await mkdir(dirname(outPath), { recursive: true });
   try {
     await writeFile(ndjson, rows.map((row) => JSON.stringify(row)).join('\n'));
     const columnTypes = Object.entries(columns)

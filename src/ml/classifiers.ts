@@ -50,17 +50,8 @@ export function fitClassifier(spec: ClassifierSpec, X: FeatureRows, y: ArrayLike
   }
 }
 
-function assertFeatureCount(model: ClassifierModel, X: FeatureRows): void {
-  for (let i = 0; i < X.length; i++) {
-    if (X[i].length !== model.nFeatures) {
-      throw new RangeError(`row ${i} has ${X[i].length} features, model expects ${model.nFeatures}`);
-    }
-  }
-}
-
-/** P(y = 1) for each row, whatever the model kind. */
+/** P(y = 1) for each row, whatever the model kind (rows must have model.nFeatures values). */
 export function predictProba(model: ClassifierModel, X: FeatureRows): Float64Array {
-  assertFeatureCount(model, X);
   switch (model.kind) {
     case 'logistic-regression':
       return predictProbaLogistic(model, X);

@@ -2,8 +2,8 @@
  * Histogram-based CART shared by the random forest (gini, depth-first) and gradient boosting
  * (gradient/hessian gain, best-first with max leaf nodes), in the style of LightGBM / sklearn's HistGradientBoosting:
  *
- * - Each feature is binned once into ≤ 255 quantile bins (Uint8 codes, column-major); NaN gets its own bin (code
- *   `maxBins`), and every split learns which side NaN goes to when the node has missing values.
+ * - Each feature is binned once into ≤ 255 quantile bins exactly like sklearn's _BinMapper (Uint8 codes,
+ *   column-major); NaN gets its own bin, and splits learn which side NaN goes to when training had missing values.
  * - Split search scans per-bin sums (A, B, count) instead of sorting: A/B are (weight, weighted positives) for gini
  *   and (hessian, gradient) for boosting.
  * - Trees are stored as flat JSON-friendly arrays with raw-value thresholds (`x <= threshold` goes left), so
@@ -87,6 +87,14 @@ export function toColumns(X: FeatureRows, expectedFeatures?: number): Float64Arr
     }
   }
   return columns;
+}
+
+/** Throws unless every row has exactly `nFeatures` values (a short row would silently route to the right). */
+export function assertRowWidths(X: FeatureRows, nFeatures: number): void {
+  for (let i = 0; i < X.length; i++) {
+    if (X[i].length !== nFeatures)
+      throw new RangeError(`row ${i} has ${X[i].length} features, model expects ${nFeatures}`);
+  }
 }
 
 /** Validates 0/1 labels and copies them into a Float64Array. */

@@ -1,27 +1,41 @@
 /**
- * Gaussian mixture with full covariances, fitted by EM as scikit-learn's GaussianMixture does it:
+ * Gaussian mixture with full covariances, fitted by EM the way scikit-learn's GaussianMixture sets it up:
  * k-means labels as initial responsibilities, log-space E-step (log-sum-exp), reg_covar added to every
- * covariance diagonal, stop when the mean log-likelihood changes by less than tol, keep the best of nInit runs.
- * BIC/AIC use scikit-learn's formulas.
+ * covariance diagonal, per-row mean log-likelihood as the convergence measure, best of nInit runs, and
+ * scikit-learn's BIC/AIC formulas.
  *
- * Speed: covariances are factorised by a hand-rolled Cholesky (d is small); each EM iteration is one pass that
- * folds every row's responsibilities straight into the M-step moments; data with up to 3 features run through
- * an unrolled 3-D kernel (fewer features are zero-padded, which changes nothing).
+ * Two deliberate differences, both switchable off (`accelerate: false, splitMergeTrials: 0` is plain
+ * scikit-learn EM):
+ * - SQUAREM acceleration (Varadhan & Roland 2008). On skewed data, EM crawls across long plateaus where the
+ *   per-iteration gain drops below tol = 1e-3 long before the optimum, so scikit-learn stops hundreds of BIC
+ *   units short and the amount varies with the seed. SQUAREM extrapolates along the EM path; convergence is
+ *   then judged per SQUAREM cycle (three EM maps), and maxIter still counts E+M passes.
+ * - Split/merge trials (after Ueda et al. 2000, SMEM): merge the two components with the most similar
+ *   posteriors, split the one that fits its rows worst, re-run EM, keep it if the likelihood is higher.
+ *   This escapes optima where one cluster holds two components and another cluster gets none.
+ *
+ * Speed: covariances are factorised by a hand-rolled Cholesky (d is small); each EM pass folds every row's
+ * responsibilities straight into the M-step moments; data with up to 3 features run through an unrolled 3-D
+ * kernel (fewer features are zero-padded, which changes nothing).
  */
 import { fitKMeansDense, toDenseMatrix, toRows, type DenseMatrix } from './kmeans.js';
 import { createRng, type Rng } from './random.js';
 
 export interface GmmOptions {
-  /** EM runs from different k-means initialisations; the highest final lower bound wins. Default 1. */
+  /** Independent runs from different k-means initialisations; the highest lower bound wins. Default 1. */
   nInit?: number;
   /** Seed of the random stream shared by all runs. Default 0. */
   seed?: number;
-  /** EM iterations per run. Default 100. */
+  /** E+M passes per EM run. Default 100. */
   maxIter?: number;
-  /** Stop when the mean per-row log-likelihood changes by less than this. Default 1e-3. */
+  /** Stop when an iteration (a SQUAREM cycle when accelerated) raises the mean log-likelihood by less. Default 1e-3. */
   tol?: number;
   /** Added to every covariance diagonal to keep it positive definite. Default 1e-6. */
   regCovar?: number;
+  /** SQUAREM-accelerated EM. Default true. */
+  accelerate?: boolean;
+  /** Split/merge moves tried after each run converges (needs k >= 3). Default 2. */
+  splitMergeTrials?: number;
 }
 
 /** A fitted mixture. Plain arrays only, so it survives JSON round trips (Temporal payloads, model store). */
@@ -34,16 +48,26 @@ export interface GmmModel {
   bic: number;
   aic: number;
   converged: boolean;
+  /** E+M passes of the winning EM run. */
   iterations: number;
 }
 
-const DEFAULTS = { nInit: 1, seed: 0, maxIter: 100, tol: 1e-3, regCovar: 1e-6 } as const;
+const DEFAULTS = {
+  nInit: 1,
+  seed: 0,
+  maxIter: 100,
+  tol: 1e-3,
+  regCovar: 1e-6,
+  accelerate: true,
+  splitMergeTrials: 2,
+} as const;
 const LOG_2PI = Math.log(2 * Math.PI);
 // scikit-learn adds 10 machine epsilons to every component mass so an empty component does not divide by zero.
 const MASS_FLOOR = 10 * Number.EPSILON;
-
 /** Dimensions of the unrolled kernel; data with fewer features are zero-padded up to it. */
 const KERNEL_DIMS = 3;
+// exp(-37) < 2^-53: such a term cannot change a row's sum (whose largest term is 1), so it is skipped.
+const NEGLIGIBLE_LOG_RATIO = -37;
 
 /**
  * Parameters in flat typed arrays, plus a table packed for the E-step's inner loop. The table works in `dims`
@@ -56,10 +80,10 @@ interface MixtureParams {
   logWeights: Float64Array;
   means: Float64Array; // k × d
   covariances: Float64Array; // k × d × d
-  /** Per component, `stride(dims)` values: [log weight + log normaliser, mean, L⁻¹ lower triangle by rows]. */
-  densityTable: Float64Array;
   /** Lower Cholesky factors of the covariances (k × d × d). */
   choleskyFactors: Float64Array;
+  /** Per component, `tableStride(dims)` values: [log weight + log normaliser, mean, L⁻¹ lower triangle by rows]. */
+  densityTable: Float64Array;
 }
 
 interface EmSettings {
@@ -67,10 +91,13 @@ interface EmSettings {
   maxIter: number;
   tol: number;
   regCovar: number;
+  accelerate: boolean;
+  splitMergeTrials: number;
 }
 
 interface EmRun {
   params: MixtureParams;
+  /** Mean per-row log-likelihood, as scikit-learn's lower bound. */
   lowerBound: number;
   converged: boolean;
   iterations: number;
@@ -83,15 +110,17 @@ export function fitGmm(rows: number[][], k: number, opts: GmmOptions = {}): GmmM
     maxIter: opts.maxIter ?? DEFAULTS.maxIter,
     tol: opts.tol ?? DEFAULTS.tol,
     regCovar: opts.regCovar ?? DEFAULTS.regCovar,
+    accelerate: opts.accelerate ?? DEFAULTS.accelerate,
+    splitMergeTrials: opts.splitMergeTrials ?? DEFAULTS.splitMergeTrials,
   };
   validateGmmInput(matrix, k, settings);
   const rng = createRng(opts.seed ?? DEFAULTS.seed);
   const padded = padColumns(matrix, kernelDims(matrix.cols));
   let best: EmRun | null = null;
   for (let run = 0; run < settings.nInit; run += 1) {
-    const emRun = runEm(matrix, padded, k, rng, settings);
+    const candidate = fitOnce(matrix, padded, k, rng, settings);
     // Like scikit-learn: the first run, then any strictly better one.
-    if (best === null || emRun.lowerBound > best.lowerBound) best = emRun;
+    if (best === null || candidate.lowerBound > best.lowerBound) best = candidate;
   }
   const { params, converged, iterations } = best!;
   const logLikelihood = logLikelihoodOf(padded, params, null);
@@ -137,59 +166,62 @@ function validateGmmInput(matrix: DenseMatrix, k: number, settings: EmSettings):
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`fitGmm: k must be a positive integer, got ${k}`);
   if (matrix.cols < 1) throw new RangeError('fitGmm: rows need at least one feature');
   if (k > matrix.rows) throw new RangeError(`fitGmm: k (${k}) must not exceed the number of rows (${matrix.rows})`);
-  if (!Number.isInteger(settings.nInit) || settings.nInit < 1) {
-    throw new RangeError('fitGmm: nInit must be a positive integer');
+  const positiveIntegers = { nInit: settings.nInit, maxIter: settings.maxIter };
+  for (const [name, value] of Object.entries(positiveIntegers)) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`fitGmm: ${name} must be a positive integer`);
   }
-  if (!Number.isInteger(settings.maxIter) || settings.maxIter < 1) {
-    throw new RangeError('fitGmm: maxIter must be a positive integer');
+  if (!Number.isInteger(settings.splitMergeTrials) || settings.splitMergeTrials < 0) {
+    throw new RangeError('fitGmm: splitMergeTrials must be a non-negative integer');
   }
   if (!(settings.tol >= 0)) throw new RangeError('fitGmm: tol must be >= 0');
   if (!(settings.regCovar >= 0)) throw new RangeError('fitGmm: regCovar must be >= 0');
 }
 
-function runEm(matrix: DenseMatrix, padded: DenseMatrix, k: number, rng: Rng, settings: EmSettings): EmRun {
+/** One of the nInit runs: k-means init, EM to convergence, then split/merge trials kept when they help. */
+function fitOnce(matrix: DenseMatrix, padded: DenseMatrix, k: number, rng: Rng, settings: EmSettings): EmRun {
   const scratch = createMomentScratch(k, padded.cols);
-  const cands = Number(process.env.CANDS ?? 1);
-  const short = Number(process.env.SHORT ?? 0);
-  let start: { params: MixtureParams; lowerBound: number; iterations: number } | null = null;
-  for (let m = 0; m < cands; m += 1) {
-    let params = paramsFromLabels(matrix, kMeansLabels(matrix, k, rng), k, settings.regCovar);
-    let lb = -Infinity;
-    for (let it = 0; it < short; it += 1) {
-      const step = emStep(padded, params, settings.regCovar, scratch);
-      lb = step.logLikelihood / matrix.rows;
-      params = step.params;
-    }
-    if (start === null || lb > start.lowerBound) start = { params, lowerBound: lb, iterations: short };
+  const initial = paramsFromLabels(matrix, kMeansLabels(matrix, k, rng), k, settings.regCovar);
+  let best = runEm(padded, initial, settings, scratch);
+  // With fewer than 3 components a merge and a split would touch the same components.
+  const trials = k >= 3 ? settings.splitMergeTrials : 0;
+  for (let trial = 0; trial < trials; trial += 1) {
+    const candidate = splitMergeCandidate(padded, best.params, settings.regCovar, trial);
+    if (candidate === null) continue;
+    const refitted = runEm(padded, candidate, settings, scratch);
+    if (refitted.lowerBound > best.lowerBound) best = refitted;
   }
-  let run = emToConvergence(padded, start!.params, settings, scratch);
-  const trials = Number(process.env.SM ?? 0);
-  for (let t = 0; t < trials && k >= 3; t += 1) {
-    const candidate = splitMerge(padded, run.params, settings.regCovar, t);
-    if (candidate === null) break;
-    const next = emToConvergence(padded, candidate, settings, scratch, run.lowerBound);
-    if (process.env.SMDEBUG) console.error(k, t, run.lowerBound, next.lowerBound, next.iterations);
-    if (next.lowerBound > run.lowerBound) run = { ...next, iterations: next.iterations };
-  }
-  return run;
+  return best;
 }
 
-function emToConvergence(
-  padded: DenseMatrix,
-  initial: MixtureParams,
-  settings: EmSettings,
-  scratch: MomentScratch,
-  target = Infinity,
-): EmRun {
-  void target;
-  if (process.env.SQ === '1') return squaremEm(padded, initial, settings, scratch);
+/** scikit-learn's 'kmeans' init: the labels of one plain k-means run (greedy k-means++ seeding, Lloyd). */
+function kMeansLabels(matrix: DenseMatrix, k: number, rng: Rng): Int32Array {
+  const fit = fitKMeansDense(matrix, k, {
+    nInit: 1,
+    rng,
+    maxIter: 300,
+    tol: 1e-4,
+    hartiganRefinement: false,
+    swapTrials: 0,
+  });
+  return fit.labels;
+}
+
+function runEm(padded: DenseMatrix, initial: MixtureParams, settings: EmSettings, scratch: MomentScratch): EmRun {
+  return settings.accelerate
+    ? squaremEm(padded, initial, settings, scratch)
+    : plainEm(padded, initial, settings, scratch);
+}
+
+/** scikit-learn's loop: stop when one E+M pass raises the mean log-likelihood by less than tol. */
+function plainEm(padded: DenseMatrix, initial: MixtureParams, settings: EmSettings, scratch: MomentScratch): EmRun {
   let params = initial;
   let lowerBound = -Infinity;
   let converged = false;
   let iterations = 0;
-  for (let iteration = 1; iteration <= settings.maxIter; iteration += 1) {
-    iterations = iteration;
+  while (iterations < settings.maxIter) {
+    iterations += 1;
     const previous = lowerBound;
+    // As in scikit-learn, the bound is the mean log-likelihood of the parameters entering this pass.
     const step = emStep(padded, params, settings.regCovar, scratch);
     lowerBound = step.logLikelihood / padded.rows;
     params = step.params;
@@ -201,31 +233,101 @@ function emToConvergence(
   return { params, lowerBound, converged, iterations };
 }
 
-function toVector(p: MixtureParams): Float64Array {
-  const { k, d } = p;
-  const tri = (d * (d + 1)) / 2;
-  const out = new Float64Array(k + k * d + k * tri);
-  out.set(p.logWeights, 0);
-  out.set(p.means, k);
-  let o = k + k * d;
-  for (let c = 0; c < k; c += 1)
-    for (let a = 0; a < d; a += 1) for (let b = 0; b <= a; b += 1) out[o++] = p.choleskyFactors[c * d * d + a * d + b];
-  return out;
+/**
+ * SQUAREM (scheme S3): from θ0 take two EM maps θ1 = F(θ0), θ2 = F(θ1); with r = θ1 - θ0 and
+ * v = θ2 - 2θ1 + θ0, jump to θ' = θ0 + 2αr + α²v with α = |r|/|v| and apply one more EM map there. When the
+ * jump is invalid or less likely than θ1, continue from θ2 instead. The likelihood at the start of each cycle
+ * never decreases, and convergence is judged on it.
+ */
+function squaremEm(padded: DenseMatrix, initial: MixtureParams, settings: EmSettings, scratch: MomentScratch): EmRun {
+  let passes = 0;
+  const emMap = (params: MixtureParams): { next: MixtureParams; bound: number } => {
+    passes += 1;
+    const step = emStep(padded, params, settings.regCovar, scratch);
+    return { next: step.params, bound: step.logLikelihood / padded.rows };
+  };
+  let theta = initial;
+  let cycleBound = -Infinity;
+  // As in scikit-learn: the latest M-step output and the bound of the parameters that produced it.
+  let params = initial;
+  let lowerBound = -Infinity;
+  let converged = false;
+  while (passes < settings.maxIter) {
+    const first = emMap(theta);
+    ({ next: params, bound: lowerBound } = first);
+    const previous = cycleBound;
+    cycleBound = first.bound;
+    if (Math.abs(cycleBound - previous) < settings.tol) {
+      converged = true;
+      break;
+    }
+    if (passes >= settings.maxIter) break;
+    const second = emMap(first.next);
+    ({ next: params, bound: lowerBound } = second);
+    const jump = passes < settings.maxIter ? squaremJump(theta, first.next, second.next) : null;
+    theta = second.next;
+    if (jump === null) continue;
+    const stabilised = emMap(jump);
+    if (stabilised.bound >= second.bound) {
+      theta = stabilised.next;
+      ({ next: params, bound: lowerBound } = stabilised);
+    }
+  }
+  return { params, lowerBound, converged, iterations: passes };
 }
 
-function fromVector(v: Float64Array, k: number, d: number): MixtureParams | null {
-  const logWeights = v.slice(0, k);
+/** The extrapolated SQUAREM point, or null when the step would not go beyond plain EM or is not a valid mixture. */
+function squaremJump(start: MixtureParams, once: MixtureParams, twice: MixtureParams): MixtureParams | null {
+  const v0 = toVector(start);
+  const v1 = toVector(once);
+  const v2 = toVector(twice);
+  let rr = 0;
+  let vv = 0;
+  for (let i = 0; i < v0.length; i += 1) {
+    const r = v1[i] - v0[i];
+    const v = v2[i] - 2 * v1[i] + v0[i];
+    rr += r * r;
+    vv += v * v;
+  }
+  const alpha = Math.sqrt(rr / vv);
+  if (!(alpha > 1) || !Number.isFinite(alpha)) return null;
+  const jumped = new Float64Array(v0.length);
+  for (let i = 0; i < v0.length; i += 1) {
+    const r = v1[i] - v0[i];
+    const v = v2[i] - 2 * v1[i] + v0[i];
+    jumped[i] = v0[i] + 2 * alpha * r + alpha * alpha * v;
+  }
+  return fromVector(jumped, start.k, start.d);
+}
+
+/** Unconstrained coordinates of a mixture: log weights, means, and the Cholesky factors' lower triangles. */
+function toVector(params: MixtureParams): Float64Array {
+  const { k, d } = params;
+  const vector = new Float64Array(k + k * d + k * triangleSize(d));
+  vector.set(params.logWeights, 0);
+  vector.set(params.means, k);
+  let p = k + k * d;
+  for (let c = 0; c < k; c += 1) {
+    for (let a = 0; a < d; a += 1)
+      for (let b = 0; b <= a; b += 1) vector[p++] = params.choleskyFactors[c * d * d + a * d + b];
+  }
+  return vector;
+}
+
+/** Mixture from toVector coordinates (weights renormalised, covariance = L·Lᵀ); null when not usable. */
+function fromVector(vector: Float64Array, k: number, d: number): MixtureParams | null {
+  if (!vector.every(Number.isFinite)) return null;
+  const logWeights = vector.slice(0, k);
   let total = 0;
-  for (const w of logWeights) total += Math.exp(w);
+  for (const logWeight of logWeights) total += Math.exp(logWeight);
   const logTotal = Math.log(total);
   for (let c = 0; c < k; c += 1) logWeights[c] -= logTotal;
-  const means = v.slice(k, k + k * d);
+  const means = vector.slice(k, k + k * d);
   const covariances = new Float64Array(k * d * d);
   const factor = new Float64Array(d * d);
-  let o = k + k * d;
+  let p = k + k * d;
   for (let c = 0; c < k; c += 1) {
-    factor.fill(0);
-    for (let a = 0; a < d; a += 1) for (let b = 0; b <= a; b += 1) factor[a * d + b] = v[o++];
+    for (let a = 0; a < d; a += 1) for (let b = 0; b <= a; b += 1) factor[a * d + b] = vector[p++];
     for (let a = 0; a < d; a += 1) {
       for (let b = 0; b <= a; b += 1) {
         let sum = 0;
@@ -235,252 +337,147 @@ function fromVector(v: Float64Array, k: number, d: number): MixtureParams | null
       }
     }
   }
-  if (!logWeights.every(Number.isFinite) || !means.every(Number.isFinite)) return null;
-  try {
-    return withFactorisation(k, d, logWeights, means, covariances);
-  } catch {
-    return null;
-  }
+  return tryFactorisation(k, d, logWeights, means, covariances);
 }
 
-let sqStats = { cycles: 0, accepted: 0, invalid: 0, worse: 0 };
-process.on('exit', () => {
-  if (process.env.SQSTATS) console.error(JSON.stringify(sqStats));
-});
-
-function squaremEm(padded: DenseMatrix, initial: MixtureParams, settings: EmSettings, scratch: MomentScratch): EmRun {
-  const n = padded.rows;
-  const { k, d } = initial;
-  let evaluations = 0;
-  const evaluate = (p: MixtureParams) => {
-    evaluations += 1;
-    const step = emStep(padded, p, settings.regCovar, scratch);
-    return { next: step.params, bound: step.logLikelihood / n };
-  };
-  let theta = initial;
-  let lowerBound = -Infinity;
-  let result = initial;
-  let converged = false;
-  const trace = process.env.TRACE === String(k);
-  while (evaluations < settings.maxIter) {
-    const s0 = evaluate(theta);
-    const previous = lowerBound;
-    lowerBound = s0.bound;
-    result = s0.next;
-    if (trace)
-      console.error(
-        'cycle eval',
-        evaluations,
-        'bound',
-        s0.bound.toFixed(6),
-        'delta',
-        (s0.bound - previous).toExponential(2),
-      );
-    if (Math.abs(lowerBound - previous) < settings.tol) {
-      converged = true;
-      break;
-    }
-    if (evaluations >= settings.maxIter) break;
-    const s1 = evaluate(s0.next);
-    result = s1.next;
-    lowerBound = Math.max(lowerBound, s1.bound);
-    if (evaluations >= settings.maxIter) break;
-    sqStats.cycles += 1;
-    const v0 = toVector(theta);
-    const v1 = toVector(s0.next);
-    const v2 = toVector(s1.next);
-    let rr = 0;
-    let vv = 0;
-    const r = new Float64Array(v0.length);
-    const v = new Float64Array(v0.length);
-    for (let i = 0; i < v0.length; i += 1) {
-      r[i] = v1[i] - v0[i];
-      v[i] = v2[i] - 2 * v1[i] + v0[i];
-      rr += r[i] * r[i];
-      vv += v[i] * v[i];
-    }
-    let alpha = -Math.sqrt(rr / vv);
-    const maxStep = Number(process.env.MAXSTEP ?? 1e9);
-    if (!(alpha < -1)) {
-      theta = s1.next;
-      continue;
-    }
-    alpha = Math.max(alpha, -maxStep);
-    let candidate: MixtureParams | null = null;
-    while (alpha < -1) {
-      const x = new Float64Array(v0.length);
-      for (let i = 0; i < x.length; i += 1) x[i] = v0[i] - 2 * alpha * r[i] + alpha * alpha * v[i];
-      candidate = fromVector(x, k, d);
-      if (candidate !== null) break;
-      sqStats.invalid += 1;
-      alpha = (alpha - 1) / 2;
-    }
-    if (candidate === null || !(alpha < -1)) {
-      theta = s1.next;
-      continue;
-    }
-    const s2 = evaluate(candidate);
-    if (s2.bound >= s1.bound) {
-      sqStats.accepted += 1;
-      theta = s2.next;
-      lowerBound = Math.max(lowerBound, s2.bound);
-      result = s2.next;
-    } else {
-      sqStats.worse += 1;
-      theta = s1.next;
-    }
-  }
-  return { params: result, lowerBound, converged, iterations: evaluations };
+/**
+ * A split/merge move (SMEM). Candidate pairs to merge are ranked by the cosine similarity of their posterior
+ * columns, components to split by their local misfit (KL divergence between the component's share of the data
+ * and its Gaussian); trial t uses the ⌊t/2⌋-th pair and the best (t even) or second-best (t odd) split.
+ */
+function splitMergeCandidate(
+  padded: DenseMatrix,
+  params: MixtureParams,
+  regCovar: number,
+  trial: number,
+): MixtureParams | null {
+  const { k } = params;
+  const responsibilities = new Float64Array(padded.rows * k);
+  logLikelihoodOf(padded, params, responsibilities);
+  const pairs = pairsBySimilarity(responsibilities, padded.rows, k);
+  const pair = pairs[Math.floor(trial / 2) % pairs.length];
+  const misfit = localMisfit(padded, params, responsibilities);
+  const splitOrder = Array.from({ length: k }, (_, c) => c)
+    .filter((c) => c !== pair.keep && c !== pair.absorbed)
+    .sort((a, b) => misfit[b] - misfit[a]);
+  const split = splitOrder[trial % 2] ?? splitOrder[0];
+  if (split === undefined) return null;
+  return mergeAndSplit(params, pair, split, regCovar);
 }
 
-/** θ + rate·(F(θ) - θ) with weights in log space and covariances through their Cholesky factors. */
-function overRelax(from: MixtureParams, to: MixtureParams, rate: number): MixtureParams | null {
-  const { k, d } = from;
-  const lerp = (a: number, b: number): number => a + rate * (b - a);
-  const logWeights = from.logWeights.map((w, c) => lerp(w, to.logWeights[c]));
-  let total = 0;
-  for (const w of logWeights) total += Math.exp(w);
-  const logTotal = Math.log(total);
-  for (let c = 0; c < k; c += 1) logWeights[c] -= logTotal;
-  const means = from.means.map((m, i) => lerp(m, to.means[i]));
-  const covariances = new Float64Array(k * d * d);
-  const factor = new Float64Array(d * d);
-  for (let c = 0; c < k; c += 1) {
-    const o = c * d * d;
-    for (let i = 0; i < d * d; i += 1) factor[i] = lerp(from.choleskyFactors[o + i], to.choleskyFactors[o + i]);
-    for (let j = 0; j < d; j += 1) if (!(factor[j * d + j] > 0)) return null;
-    for (let a = 0; a < d; a += 1) {
-      for (let b = 0; b <= a; b += 1) {
-        let sum = 0;
-        for (let j = 0; j <= b; j += 1) sum += factor[a * d + j] * factor[b * d + j];
-        covariances[o + a * d + b] = sum;
-        covariances[o + b * d + a] = sum;
-      }
-    }
-  }
-  try {
-    return withFactorisation(k, d, logWeights, means, covariances);
-  } catch {
-    return null;
-  }
-}
-
-function splitMerge(padded: DenseMatrix, params: MixtureParams, regCovar: number, trial: number): MixtureParams | null {
-  const { k, d, dims } = params;
-  const n = padded.rows;
-  const resp = new Float64Array(n * k);
-  logLikelihoodOf(padded, params, resp);
-  // merge candidates: pairs by posterior cosine similarity
-  const norms = new Float64Array(k);
+/** Component pairs, most similar posterior columns first. */
+function pairsBySimilarity(
+  responsibilities: Float64Array,
+  n: number,
+  k: number,
+): { keep: number; absorbed: number; similarity: number }[] {
   const dots = new Float64Array(k * k);
   for (let i = 0; i < n; i += 1) {
+    const row = i * k;
     for (let a = 0; a < k; a += 1) {
-      const ra = resp[i * k + a];
+      const ra = responsibilities[row + a];
       if (ra === 0) continue;
-      for (let b = a; b < k; b += 1) dots[a * k + b] += ra * resp[i * k + b];
+      for (let b = a; b < k; b += 1) dots[a * k + b] += ra * responsibilities[row + b];
     }
   }
-  for (let a = 0; a < k; a += 1) norms[a] = Math.sqrt(dots[a * k + a]);
-  const pairs: [number, number, number][] = [];
-  for (let a = 0; a < k; a += 1)
-    for (let b = a + 1; b < k; b += 1) pairs.push([dots[a * k + b] / (norms[a] * norms[b] + 1e-300), a, b]);
-  pairs.sort((x, y) => y[0] - x[0]);
-  // split criterion: local KL
+  const pairs: { keep: number; absorbed: number; similarity: number }[] = [];
+  for (let a = 0; a < k; a += 1) {
+    for (let b = a + 1; b < k; b += 1) {
+      const norms = Math.sqrt(dots[a * k + a] * dots[b * k + b]);
+      pairs.push({ keep: a, absorbed: b, similarity: norms > 0 ? dots[a * k + b] / norms : 0 });
+    }
+  }
+  return pairs.sort((x, y) => y.similarity - x.similarity);
+}
+
+/** Σᵢ fᵢ·log(fᵢ / N(xᵢ | component)) with fᵢ the component's normalised responsibilities. */
+function localMisfit(padded: DenseMatrix, params: MixtureParams, responsibilities: Float64Array): Float64Array {
+  const { data, rows: n, cols: dims } = padded;
+  const { k, densityTable: table } = params;
   const stride = tableStride(dims);
-  const kl = new Float64Array(k);
   const mass = new Float64Array(k);
-  for (let i = 0; i < n; i += 1) for (let c = 0; c < k; c += 1) mass[c] += resp[i * k + c];
+  for (let i = 0; i < n; i += 1) for (let c = 0; c < k; c += 1) mass[c] += responsibilities[i * k + c];
+  const misfit = new Float64Array(k);
   const diff = new Float64Array(dims);
   for (let i = 0; i < n; i += 1) {
     for (let c = 0; c < k; c += 1) {
-      const r = resp[i * k + c];
-      if (r < 1e-300) continue;
-      const f = r / mass[c];
-      const base = c * stride;
-      for (let j = 0; j < dims; j += 1) diff[j] = padded.data[i * dims + j] - params.densityTable[base + 1 + j];
-      let t = base + 1 + dims;
-      let maha = 0;
-      for (let r2 = 0; r2 < dims; r2 += 1) {
-        let z = 0;
-        for (let j = 0; j <= r2; j += 1) z += params.densityTable[t++] * diff[j];
-        maha += z * z;
-      }
-      const logp = params.densityTable[base] - params.logWeights[c] - 0.5 * maha;
-      kl[c] += f * (Math.log(f) - logp);
+      const r = responsibilities[i * k + c];
+      if (r === 0 || mass[c] === 0) continue;
+      const share = r / mass[c];
+      const logDensity = componentLogDensity(data, i * dims, dims, table, c * stride, diff) - params.logWeights[c];
+      misfit[c] += share * (Math.log(share) - logDensity);
     }
   }
-  const pairIndex = Math.floor(trial / 2) % pairs.length;
-  const [, mi, mj] = pairs[pairIndex];
-  let split = -1;
-  for (let c = 0; c < k; c += 1) if (c !== mi && c !== mj && (split === -1 || kl[c] > kl[split])) split = c;
-  if (trial % 2 === 1) {
-    // second-best split
-    let second = -1;
-    for (let c = 0; c < k; c += 1)
-      if (c !== mi && c !== mj && c !== split && (second === -1 || kl[c] > kl[second])) second = c;
-    if (second !== -1) split = second;
-  }
-  if (split === -1) return null;
-  const weights = Array.from(params.logWeights, Math.exp);
-  const means = Float64Array.from(params.means);
-  const cov = Float64Array.from(params.covariances);
-  // merge mi, mj into mi
-  const w = weights[mi] + weights[mj];
-  for (let a = 0; a < d; a += 1)
-    means[mi * d + a] = (weights[mi] * params.means[mi * d + a] + weights[mj] * params.means[mj * d + a]) / w;
-  for (let a = 0; a < d; a += 1)
-    for (let b = 0; b < d; b += 1) {
-      const di = (x: number, c: number) => params.means[c * d + x] - means[mi * d + x];
-      cov[mi * d * d + a * d + b] =
-        (weights[mi] * (params.covariances[mi * d * d + a * d + b] + di(a, mi) * di(b, mi)) +
-          weights[mj] * (params.covariances[mj * d * d + a * d + b] + di(a, mj) * di(b, mj))) /
-        w;
-    }
-  weights[mi] = w;
-  // split `split` into split and mj
-  const S = params.covariances.subarray(split * d * d, (split + 1) * d * d);
-  let v = new Float64Array(d).fill(1 / Math.sqrt(d));
-  let lambda = 0;
-  for (let it = 0; it < 50; it += 1) {
-    const nv = new Float64Array(d);
-    for (let a = 0; a < d; a += 1) for (let b = 0; b < d; b += 1) nv[a] += S[a * d + b] * v[b];
-    lambda = Math.hypot(...nv);
-    v = nv.map((x) => x / lambda);
-  }
-  const offset = 0.5 * Math.sqrt(lambda);
-  weights[split] /= 2;
-  weights[mj] = weights[split];
-  for (let a = 0; a < d; a += 1) {
-    means[mj * d + a] = params.means[split * d + a] - offset * v[a];
-    means[split * d + a] = params.means[split * d + a] + offset * v[a];
-  }
-  for (let a = 0; a < d; a += 1)
-    for (let b = 0; b < d; b += 1) {
-      const value = S[a * d + b] - 0.25 * lambda * v[a] * v[b] + (a === b ? regCovar : 0);
-      cov[split * d * d + a * d + b] = value;
-      cov[mj * d * d + a * d + b] = value;
-    }
-  const total = weights.reduce((x, y) => x + y, 0);
-  return withFactorisation(
-    k,
-    d,
-    Float64Array.from(weights, (x) => Math.log(x / total)),
-    means,
-    cov,
-  );
+  return misfit;
 }
 
-/** scikit-learn's 'kmeans' init: the labels of one plain k-means run (greedy k-means++ seeding, Lloyd). */
-function kMeansLabels(matrix: DenseMatrix, k: number, rng: Rng): Int32Array {
-  const fit = fitKMeansDense(matrix, k, {
-    nInit: 1,
-    rng,
-    maxIter: 300,
-    tol: 1e-4,
-    hartiganRefinement: process.env.INIT_KM === 'refined',
-    swapTrials: process.env.INIT_KM === 'refined' ? 3 : 0,
-  });
-  return fit.labels;
+/**
+ * Merges `absorbed` into `keep` (moment matching) and splits `split` into itself and the freed slot: two
+ * halves of its weight, means ± ½√λ along its principal axis, covariance narrowed by λ/4 along that axis.
+ */
+function mergeAndSplit(
+  params: MixtureParams,
+  pair: { keep: number; absorbed: number },
+  split: number,
+  regCovar: number,
+): MixtureParams | null {
+  const { k, d } = params;
+  const weights = Array.from(params.logWeights, Math.exp);
+  const means = Float64Array.from(params.means);
+  const covariances = Float64Array.from(params.covariances);
+  const { keep, absorbed } = pair;
+  const merged = weights[keep] + weights[absorbed];
+  for (let a = 0; a < d; a += 1) {
+    means[keep * d + a] =
+      (weights[keep] * params.means[keep * d + a] + weights[absorbed] * params.means[absorbed * d + a]) / merged;
+  }
+  for (let a = 0; a < d; a += 1) {
+    for (let b = 0; b < d; b += 1) {
+      const spread = (c: number): number =>
+        params.covariances[c * d * d + a * d + b] +
+        (params.means[c * d + a] - means[keep * d + a]) * (params.means[c * d + b] - means[keep * d + b]);
+      covariances[keep * d * d + a * d + b] =
+        (weights[keep] * spread(keep) + weights[absorbed] * spread(absorbed)) / merged;
+    }
+  }
+  weights[keep] = merged;
+
+  const { value: lambda, vector: axis } = principalAxis(
+    params.covariances.subarray(split * d * d, (split + 1) * d * d),
+    d,
+  );
+  const offset = 0.5 * Math.sqrt(lambda);
+  weights[split] /= 2;
+  weights[absorbed] = weights[split];
+  for (let a = 0; a < d; a += 1) {
+    means[absorbed * d + a] = params.means[split * d + a] - offset * axis[a];
+    means[split * d + a] = params.means[split * d + a] + offset * axis[a];
+    for (let b = 0; b < d; b += 1) {
+      const narrowed = params.covariances[split * d * d + a * d + b] - 0.25 * lambda * axis[a] * axis[b];
+      const value = narrowed + (a === b ? regCovar : 0);
+      covariances[split * d * d + a * d + b] = value;
+      covariances[absorbed * d * d + a * d + b] = value;
+    }
+  }
+  const logWeights = Float64Array.from(weights, Math.log);
+  return tryFactorisation(k, d, logWeights, means, covariances);
+}
+
+/** Largest eigenvalue and its unit eigenvector of a symmetric positive definite d × d matrix (power iteration). */
+function principalAxis(matrix: Float64Array, d: number): { value: number; vector: Float64Array } {
+  let vector = new Float64Array(d).fill(1 / Math.sqrt(d));
+  let value = 0;
+  for (let iteration = 0; iteration < 100; iteration += 1) {
+    const next = new Float64Array(d);
+    for (let a = 0; a < d; a += 1) for (let b = 0; b < d; b += 1) next[a] += matrix[a * d + b] * vector[b];
+    const norm = Math.hypot(...next);
+    if (!(norm > 0)) break;
+    const converged = Math.abs(norm - value) <= 1e-12 * norm;
+    value = norm;
+    vector = next.map((x) => x / norm);
+    if (converged) break;
+  }
+  return { value, vector };
 }
 
 /** Responsibility-weighted moments of the rows around each component's current mean (in `dims` dimensions). */
@@ -501,7 +498,7 @@ function createMomentScratch(k: number, dims: number): MomentScratch {
 }
 
 /**
- * One EM iteration: E-step responsibilities and the M-step's weighted moments in a single pass over the rows,
+ * One E+M pass: E-step responsibilities and the M-step's weighted moments in a single sweep over the rows,
  * so the n × k responsibility matrix is never stored. Moments are taken around the current means, which are
  * close to the new ones, so the covariance update does not lose precision to cancellation.
  */
@@ -521,10 +518,7 @@ function emStep(
   return { params: paramsFromMoments(params, scratch, regCovar), logLikelihood };
 }
 
-// Responsibilities below this add nothing measurable, and skipping them avoids slow subnormal arithmetic.
-const NEGLIGIBLE_RESPONSIBILITY = 1e-300;
-
-/** Unrolled emStep pass for 3 dimensions (table stride 10). Returns the total log-likelihood. */
+/** Unrolled emStep sweep for 3 dimensions (table stride 10). Returns the total log-likelihood. */
 function accumulateMoments3d(
   data: Float64Array,
   n: number,
@@ -553,15 +547,16 @@ function accumulateMoments3d(
     }
     let sum = 0;
     for (let c = 0; c < k; c += 1) {
-      const scaled = Math.exp(row[c] - max);
+      const gap = row[c] - max;
+      const scaled = gap < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(gap);
       row[c] = scaled;
       sum += scaled;
     }
     logLikelihood += max + Math.log(sum);
     const inverseSum = 1 / sum;
     for (let c = 0; c < k; c += 1) {
+      if (row[c] === 0) continue;
       const r = row[c] * inverseSum;
-      if (r < NEGLIGIBLE_RESPONSIBILITY) continue;
       const t = c * 10;
       const d0 = x0 - table[t + 1];
       const d1 = x1 - table[t + 2];
@@ -585,7 +580,7 @@ function accumulateMoments3d(
   return logLikelihood;
 }
 
-/** Any-dimension emStep pass. Returns the total log-likelihood. */
+/** Any-dimension emStep sweep. Returns the total log-likelihood. */
 function accumulateMoments(padded: DenseMatrix, params: MixtureParams, scratch: MomentScratch): number {
   const { data, rows: n, cols: dims } = padded;
   const { k, densityTable: table } = params;
@@ -599,7 +594,7 @@ function accumulateMoments(padded: DenseMatrix, params: MixtureParams, scratch: 
     logLikelihood += rowResponsibilities(data, rowOffset, dims, table, k, row, diff);
     for (let c = 0; c < k; c += 1) {
       const r = row[c];
-      if (r < NEGLIGIBLE_RESPONSIBILITY) continue;
+      if (r === 0) continue;
       mass[c] += r;
       let m = c * triangle;
       for (let a = 0; a < dims; a += 1) {
@@ -611,6 +606,26 @@ function accumulateMoments(padded: DenseMatrix, params: MixtureParams, scratch: 
     }
   }
   return logLikelihood;
+}
+
+/** log(weight) + log N(x | mean, Σ) of one component, from its densityTable entry; diff is scratch. */
+function componentLogDensity(
+  data: Float64Array,
+  rowOffset: number,
+  dims: number,
+  table: Float64Array,
+  base: number,
+  diff: Float64Array,
+): number {
+  for (let j = 0; j < dims; j += 1) diff[j] = data[rowOffset + j] - table[base + 1 + j];
+  let t = base + 1 + dims;
+  let mahalanobis = 0;
+  for (let r = 0; r < dims; r += 1) {
+    let z = 0;
+    for (let j = 0; j <= r; j += 1) z += table[t++] * diff[j];
+    mahalanobis += z * z;
+  }
+  return table[base] - 0.5 * mahalanobis;
 }
 
 /**
@@ -629,24 +644,14 @@ function rowResponsibilities(
   const stride = tableStride(dims);
   let max = -Infinity;
   for (let c = 0; c < k; c += 1) {
-    const base = c * stride;
-    for (let j = 0; j < dims; j += 1) diff[j] = data[rowOffset + j] - table[base + 1 + j];
-    let t = base + 1 + dims;
-    let mahalanobis = 0;
-    for (let r = 0; r < dims; r += 1) {
-      let z = 0;
-      for (let j = 0; j <= r; j += 1) z += table[t++] * diff[j];
-      mahalanobis += z * z;
-    }
-    const logDensity = table[base] - 0.5 * mahalanobis;
-    out[c] = logDensity;
-    if (logDensity > max) max = logDensity;
+    out[c] = componentLogDensity(data, rowOffset, dims, table, c * stride, diff);
+    if (out[c] > max) max = out[c];
   }
   let sum = 0;
   for (let c = 0; c < k; c += 1) {
-    const scaled = Math.exp(out[c] - max);
-    out[c] = scaled;
-    sum += scaled;
+    const gap = out[c] - max;
+    out[c] = gap < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(gap);
+    sum += out[c];
   }
   const inverseSum = 1 / sum;
   for (let c = 0; c < k; c += 1) out[c] *= inverseSum;
@@ -667,7 +672,6 @@ function logLikelihoodOf(padded: DenseMatrix, params: MixtureParams, responsibil
   return total;
 }
 
-/** New parameters from the moments around the old means: scikit-learn's estimates, shifted for precision. */
 function paramsFromMoments(previous: MixtureParams, scratch: MomentScratch, regCovar: number): MixtureParams {
   const { k, d, dims } = previous;
   const { mass, firstMoment, secondMoment } = scratch;
@@ -692,7 +696,7 @@ function paramsFromMoments(previous: MixtureParams, scratch: MomentScratch, regC
       }
     }
   }
-  return withFactorisation(k, d, weightsFromMass(mass), means, covariances);
+  return factorise(k, d, weightsFromMass(mass), means, covariances);
 }
 
 /** Initial parameters from hard labels (one-hot responsibilities), two-pass like scikit-learn. */
@@ -724,7 +728,7 @@ function paramsFromLabels(matrix: DenseMatrix, labels: Int32Array, k: number, re
       }
     }
   }
-  return withFactorisation(k, d, weightsFromMass(mass), means, covariances);
+  return factorise(k, d, weightsFromMass(mass), means, covariances);
 }
 
 function weightsFromMass(mass: Float64Array): Float64Array {
@@ -734,25 +738,38 @@ function weightsFromMass(mass: Float64Array): Float64Array {
 }
 
 /** Factorises every covariance and packs the E-step table; throws when a covariance is not positive definite. */
-function withFactorisation(
+function factorise(
   k: number,
   d: number,
   logWeights: Float64Array,
   means: Float64Array,
   covariances: Float64Array,
 ): MixtureParams {
+  const params = tryFactorisation(k, d, logWeights, means, covariances);
+  if (params === null) {
+    throw new RangeError(
+      'Gaussian mixture: a component covariance is not positive definite ' +
+        '(collapsed component or duplicate rows); increase regCovar or reduce k',
+    );
+  }
+  return params;
+}
+
+/** As factorise, but null instead of an error (used for speculative parameters). */
+function tryFactorisation(
+  k: number,
+  d: number,
+  logWeights: Float64Array,
+  means: Float64Array,
+  covariances: Float64Array,
+): MixtureParams | null {
   const dims = kernelDims(d);
   const stride = tableStride(dims);
   const densityTable = new Float64Array(k * stride);
   const choleskyFactors = new Float64Array(k * d * d);
   for (let c = 0; c < k; c += 1) {
     const lower = choleskyLower(covariances.subarray(c * d * d, (c + 1) * d * d), d);
-    if (lower === null) {
-      throw new RangeError(
-        `Gaussian mixture: covariance of component ${c} is not positive definite ` +
-          '(collapsed component or duplicate rows); increase regCovar or reduce k',
-      );
-    }
+    if (lower === null || !Number.isFinite(logWeights[c])) return null;
     choleskyFactors.set(lower, c * d * d);
     const inverse = invertLowerTriangular(lower, d);
     let logDeterminant = 0;
@@ -764,7 +781,7 @@ function withFactorisation(
       for (let j = 0; j <= r; j += 1) densityTable[base + 1 + dims + triangleIndex(r, j)] = inverse[r * d + j];
     }
   }
-  return { k, d, dims, logWeights, means, covariances, densityTable, choleskyFactors };
+  return { k, d, dims, logWeights, means, covariances, choleskyFactors, densityTable };
 }
 
 /** Lower Cholesky factor L with L·Lᵀ = a (row-major d × d), or null when a is not positive definite. */
@@ -807,7 +824,7 @@ function paramsFromModel(model: GmmModel): MixtureParams {
     model.covariances.length === k &&
     model.covariances.every((cov) => cov.length === d && cov.every((row) => row.length === d));
   if (!wellFormed) throw new RangeError('Gaussian mixture: model needs k weights, k means and k d×d covariances');
-  return withFactorisation(
+  return factorise(
     k,
     d,
     Float64Array.from(model.weights, Math.log),

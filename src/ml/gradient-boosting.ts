@@ -6,6 +6,7 @@
  * scores beat the one before them by more than tol).
  */
 import {
+  assertRowWidths,
   binColumns,
   createGradientWorkspace,
   DEFAULT_MAX_BINS,
@@ -218,6 +219,7 @@ function mean(values: ArrayLike<number>): number {
 
 /** Raw log-odds score per row: baseline + Σ tree outputs. */
 export function predictRawBoosting(model: GradientBoostingModel, X: FeatureRows): Float64Array {
+  assertRowWidths(X, model.nFeatures);
   const out = new Float64Array(X.length).fill(model.baseline);
   for (const tree of model.trees) for (let i = 0; i < X.length; i++) out[i] += predictTreeRow(tree, X[i]);
   return out;

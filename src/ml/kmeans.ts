@@ -67,7 +67,6 @@ const DEFAULTS = { nInit: 10, seed: 0, maxIter: 300, tol: 1e-4, hartiganRefineme
 
 export function fitKMeans(rows: number[][], k: number, opts: KMeansOptions = {}): KMeansResult {
   const matrix = toDenseMatrix(rows, 'fitKMeans');
-  const nInit = opts.nInit ?? DEFAULTS.nInit;
   const fit = fitKMeansDense(matrix, k, {
     nInit: opts.nInit ?? DEFAULTS.nInit,
     maxIter: opts.maxIter ?? DEFAULTS.maxIter,

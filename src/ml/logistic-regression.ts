@@ -6,7 +6,7 @@
  * (d+1)² Hessian is tiny and Newton converges to machine precision in ~6–10 iterations, unlike lbfgs' looser tol.
  * Missing values (NaN) are imputed with the training mean (i.e. contribute 0 after standardisation).
  */
-import { toBinaryLabels, toColumns, type FeatureRows } from './decision-tree.js';
+import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './decision-tree.js';
 
 export interface LogisticRegressionParams {
   /** Inverse regularisation strength (sklearn's C). */
@@ -254,11 +254,10 @@ export function fitLogisticRegression(
 /** Log-odds per row. */
 export function decisionFunctionLogistic(model: LogisticRegressionModel, X: FeatureRows): Float64Array {
   const { coef, mean, scale, intercept } = model;
+  assertRowWidths(X, model.nFeatures);
   const out = new Float64Array(X.length);
   for (let i = 0; i < X.length; i++) {
     const row = X[i];
-    if (row.length !== model.nFeatures)
-      throw new RangeError(`row ${i} has ${row.length} features, expected ${model.nFeatures}`);
     let t = intercept;
     for (let f = 0; f < coef.length; f++) {
       const x = row[f];

@@ -33,11 +33,3 @@ export function shuffleInPlace<T extends { length: number; [index: number]: numb
   }
   return items;
 }
-
-/** Derives an independent-looking 32-bit seed from a base seed and a stream index (e.g. one per tree). */
-export function deriveSeed(seed: number, stream: number): number {
-  let h = (seed ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}

@@ -6,6 +6,7 @@
  */
 import {
   accumulateTreePredictions,
+  assertRowWidths,
   binColumns,
   createClassificationWorkspace,
   DEFAULT_MAX_BINS,
@@ -144,6 +145,7 @@ export function fitRandomForest(
 
 /** P(y = 1) for each row: the mean over trees of the leaf's positive share. */
 export function predictProbaForest(model: RandomForestModel, X: FeatureRows): Float64Array {
+  assertRowWidths(X, model.nFeatures);
   const out = new Float64Array(X.length);
   for (const tree of model.trees) accumulateTreePredictions(tree, X, out);
   for (let i = 0; i < out.length; i++) out[i] /= model.trees.length;

@@ -116,7 +116,7 @@ describe('loan-default lifecycle on a real Temporal dev server', () => {
     assert.match(result.reasons.join(), /auc .* < 0.99/);
     assert.ok(result.retrainRunId?.startsWith('loan-training-retrain-degraded-2024-06-from-loan-monitoring-degraded'));
     const parent = await stack.env.client.workflow.getHandle('loan-monitoring-degraded').describe();
-    const child = stack.env.client.workflow.getHandle(result.retrainRunId);
+    const child = stack.env.client.workflow.getHandle(result.retrainRunId!);
     const retrained = (await child.result()) as LoanTrainingResult;
     const childDescription = await child.describe();
     assert.equal(parent.status.name, 'COMPLETED');
@@ -133,7 +133,8 @@ describe('loan-default lifecycle on a real Temporal dev server', () => {
     assert.equal(second.updated.length, 3);
     for (const entry of LOAN_SCHEDULES) {
       const description = await stack.env.client.schedule.getHandle(entry.scheduleId).describe();
-      assert.equal(description.spec.calendars?.[0]?.hour, entry.hour);
+      assert.deepEqual(description.spec.calendars?.[0]?.hour, [{ start: entry.hour, end: entry.hour, step: 1 }]);
+      assert.deepEqual(description.spec.calendars?.[0]?.minute, [{ start: 0, end: 0, step: 1 }]);
       assert.equal(description.spec.timezone, 'Asia/Singapore');
       assert.equal(description.policies.overlap, 'SKIP');
     }

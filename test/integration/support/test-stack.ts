@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ export interface TestStack {
  * data and model-store folders for one test file.
  */
 export async function startTestStack(): Promise<TestStack> {
+  // Worker state changes are INFO; test output should show only what matters.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const cliPath = await ensureTemporalCli((line) => console.log(line));
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: cliPath }, extraArgs: ['--log-level', 'error'] },
