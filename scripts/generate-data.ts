@@ -56,6 +56,7 @@ async function run(): Promise<void> {
   const report = await writeSampleData(dataDir, { seed, overwrite });
   printReport('segmentation samples', report.segmentation);
   printReport('loan samples', report.loan);
+  printReport('drifted loan samples', report.loanDrift);
 }
 
 run().catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DRIFTED_LOAN_SAMPLE } from './lib/sample-data/index.js';
 import { SEGMENTATION_SAMPLE_FILES } from './lib/sample-data/segmentation.js';
 import type { SegmentationInput, SegmentationResult } from './lib/segmentation/types.js';
 import type { LoanInferenceResult, LoanMonitoringResult, LoanTrainingResult } from './lib/loan/types.js';
@@ -106,18 +107,44 @@ function describeLoanRun(pipeline: string, result: unknown): string[] {
   ];
 }
 
-/** Training → inference → monitoring on the sample loan data, as the daily schedules would run them. */
+/** Training → inference → monitoring, then monitoring on drifted data, whose gate starts a retraining run. */
+const LOAN_DEMO_RUNS: { title: string; pipeline: string; body: object }[] = [
+  {
+    title: 'training (out-of-time split: loans before 2024-07 train, later ones test)',
+    pipeline: 'loan-training',
+    body: { dataset: 'loan', split: { kind: 'out-of-time', cutoffMonth: '2024-07' } },
+  },
+  { title: 'inference for 2025-01', pipeline: 'loan-inference', body: { dataset: 'loan', snapshotDate: '2025-01' } },
+  {
+    title: 'monitoring 2024-07 … 2024-12',
+    pipeline: 'loan-monitoring',
+    body: { dataset: 'loan', snapshotDate: '2024-12' },
+  },
+  {
+    title: `monitoring on drifted data (${DRIFTED_LOAN_SAMPLE.folder}: distributions shift from ${DRIFTED_LOAN_SAMPLE.driftFromMonth})`,
+    pipeline: 'loan-monitoring',
+    body: { dataset: DRIFTED_LOAN_SAMPLE.folder, snapshotDate: '2024-12' },
+  },
+];
+
 async function runLoanDemo(apiUrl: string, log: (line: string) => void): Promise<boolean> {
-  for (const pipeline of ['loan-training', 'loan-inference', 'loan-monitoring']) {
-    const { runId } = await postJson<{ runId: string }>(`${apiUrl}/runs/${pipeline}`, { dataset: 'loan' });
+  for (const demo of LOAN_DEMO_RUNS) {
+    const { runId } = await postJson<{ runId: string }>(`${apiUrl}/runs/${demo.pipeline}`, demo.body);
     const run = await waitForRun(apiUrl, runId);
-    log(`\nLoan default: ${pipeline}\n  run: ${runId} → ${run.status}`);
+    log(`\nLoan default — ${demo.title}\n  run: ${runId} → ${run.status}`);
     if (run.status !== 'completed') {
       log(`  error: ${JSON.stringify(run.error)}`);
       return false;
     }
-    describeLoanRun(pipeline, run.result).forEach((line) => log(line));
+    describeLoanRun(demo.pipeline, run.result).forEach((line) => log(line));
     if (run.temporalUiUrl) log(`  Temporal UI: ${run.temporalUiUrl}`);
+    const retrainRunId = (run.result as Partial<LoanMonitoringResult>).retrainRunId;
+    if (retrainRunId) {
+      const retrain = await waitForRun(apiUrl, retrainRunId);
+      log(`\nLoan default — retraining started by the governance gate\n  run: ${retrainRunId} → ${retrain.status}`);
+      if (retrain.status !== 'completed') return false;
+      describeLoanRun('loan-training', retrain.result).forEach((line) => log(line));
+    }
   }
   return true;
 }

@@ -18,7 +18,7 @@ async function run(): Promise<void> {
   const log = (line: string) => console.log(line);
   const config = loadConfig();
   const samples = await writeSampleData(config.dataDir);
-  const generated = samples.segmentation.written.length + samples.loan.written.length;
+  const generated = Object.values(samples).reduce((sum, report) => sum + report.written.length, 0);
   if (generated > 0) log(`Generated ${generated} sample data files in ${config.dataDir}`);
 
   const stack = await startStack(config, log);

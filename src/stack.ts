@@ -1,4 +1,4 @@
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { buildApp } from './api/app.js';
@@ -26,6 +26,8 @@ export interface RunningStack {
  * the worker and the API, stopped in reverse order.
  */
 export async function startStack(config: AppConfig, log: (line: string) => void): Promise<RunningStack> {
+  // The SDK logs every worker state change at INFO; operators need warnings and errors.
+  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   let devServer: RunningDevServer | undefined;
   let temporalAddress = config.temporalAddress;
   if (!temporalAddress) {

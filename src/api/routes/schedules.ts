@@ -20,7 +20,9 @@ const scheduleRoutes: FastifyPluginAsync = async (app) => {
             id: scheduleId,
             workflowType: action.type === 'startWorkflow' ? action.workflowType : null,
             spec: {
-              calendars: description.spec.calendars?.map((c) => ({ hour: c.hour, minute: c.minute, dayOfWeek: c.dayOfWeek })) ?? [],
+              calendars:
+                description.spec.calendars?.map((c) => ({ hour: c.hour, minute: c.minute, dayOfWeek: c.dayOfWeek })) ??
+                [],
               timezone: description.spec.timezone ?? 'UTC',
             },
             overlap: description.policies.overlap,
