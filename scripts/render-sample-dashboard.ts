@@ -5,20 +5,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DashboardInput, renderDashboardPng } from '../src/lib/charts/dashboard.js';
+import { mulberry32 as seededRandom } from '../src/ml/prng.js';
 
 const DEFAULT_OUTPUT = '.state/sample-dashboard.png';
-
-/** Deterministic PRNG (mulberry32) so the sample image is reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);

@@ -1,8 +1,9 @@
 import { DuckDBInstance, type DuckDBConnection, type Json } from '@duckdb/node-api';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { tempSiblingPath } from './atomic-file.js';
 
 export type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -45,15 +46,10 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** A unique sibling temp path: same directory, so the final rename is atomic on POSIX file systems. */
-export function tempPathBeside(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-}
-
 /** Writes the result of `selectSql` to one Parquet file: readers see the old file or the new one, never half. */
 export async function atomicWriteParquet(conn: DuckDBConnection, selectSql: string, outPath: string): Promise<void> {
   await mkdir(dirname(outPath), { recursive: true });
-  const tmp = tempPathBeside(outPath);
+  const tmp = tempSiblingPath(outPath);
   try {
     await conn.run(`COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet)`);
     await rename(tmp, outPath);
@@ -75,8 +71,8 @@ export async function atomicWritePartitionedParquet(
   partitionBy: string[],
 ): Promise<void> {
   await mkdir(dirname(outDir), { recursive: true });
-  const tmp = tempPathBeside(outDir);
-  const old = tempPathBeside(outDir);
+  const tmp = tempSiblingPath(outDir);
+  const old = tempSiblingPath(outDir);
   let movedOldAside = false;
   try {
     const partitions = partitionBy.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mulberry32 } from '../../ml/prng.js';
 import { writeFileAtomic } from '../atomic-file.js';
 
 /**
@@ -53,7 +54,7 @@ export const CREDIT_CARD_HEADER = [
 ].join(',');
 
 // ---------------------------------------------------------------------------------------------------------------
-// Seeded randomness (local on purpose: the sample files must not change when shared ML code changes).
+// Seeded randomness: mulberry32 (a fixed algorithm, so a seed always gives the same bytes).
 
 interface Rng {
   /** Uniform in [0, 1). */
@@ -62,16 +63,6 @@ interface Rng {
   normal(): number;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function createRng(seed: number): Rng {
   const uniform = mulberry32(seed);
