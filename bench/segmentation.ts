@@ -122,7 +122,12 @@ function elbow(ks: number[], curve: number[]): number | null {
 }
 
 /** Times `repeats` sweeps with seed 0, then runs the other seeds untimed. */
-function ourSweep(score: (k: number, seed: number) => number, ks: number[], seeds: number, repeats: number): SweepResult {
+function ourSweep(
+  score: (k: number, seed: number) => number,
+  ks: number[],
+  seeds: number,
+  repeats: number,
+): SweepResult {
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
   let timedCurve: number[] = [];
@@ -214,8 +219,7 @@ function perKTable(w: Workload): string {
   const digits = w.metric === 'SSE' ? 4 : 1;
   const lines = w.ks.map((k, i) => {
     const ours = w.ours.curves[0][i];
-    const diff =
-      w.metric === 'SSE' ? `${fmt((ours / medianCurve[i] - 1) * 100)}%` : fmt(ours - medianCurve[i], 1);
+    const diff = w.metric === 'SSE' ? `${fmt((ours / medianCurve[i] - 1) * 100)}%` : fmt(ours - medianCurve[i], 1);
     return `| ${k} | ${fmt(ours, digits)} | ${fmt(medianCurve[i], digits)} | ${fmt(low[i], digits)} … ${fmt(high[i], digits)} | ${diff} |`;
   });
   return [

@@ -252,7 +252,6 @@ function squaremEm(padded: DenseMatrix, initial: MixtureParams, settings: EmSett
   let params = initial;
   let lowerBound = -Infinity;
   let converged = false;
-  let maxStep = 1;
   while (passes < settings.maxIter) {
     const first = emMap(theta);
     ({ next: params, bound: lowerBound } = first);
@@ -265,33 +264,20 @@ function squaremEm(padded: DenseMatrix, initial: MixtureParams, settings: EmSett
     if (passes >= settings.maxIter) break;
     const second = emMap(first.next);
     ({ next: params, bound: lowerBound } = second);
-    if (passes >= settings.maxIter) break;
-    const adaptive = process.env.ADAPT === '1';
-    const { params: jump, alpha } = squaremJump(theta, first.next, second.next, adaptive ? maxStep : Infinity);
-    const hitMax = alpha === maxStep;
+    const jump = passes < settings.maxIter ? squaremJump(theta, first.next, second.next) : null;
     theta = second.next;
-    if (jump === null) {
-      if (hitMax && alpha <= 1) maxStep *= 4;
-      else if (hitMax) maxStep = Math.max(1, maxStep / 4);
-      continue;
-    }
+    if (jump === null) continue;
     const stabilised = emMap(jump);
     if (stabilised.bound >= second.bound) {
       theta = stabilised.next;
       ({ next: params, bound: lowerBound } = stabilised);
-      if (hitMax) maxStep *= 4;
-    } else if (hitMax) maxStep = Math.max(1, maxStep / 4);
+    }
   }
   return { params, lowerBound, converged, iterations: passes };
 }
 
 /** The extrapolated SQUAREM point, or null when the step would not go beyond plain EM or is not a valid mixture. */
-function squaremJump(
-  start: MixtureParams,
-  once: MixtureParams,
-  twice: MixtureParams,
-  maxStep = Infinity,
-): { params: MixtureParams | null; alpha: number } {
+function squaremJump(start: MixtureParams, once: MixtureParams, twice: MixtureParams): MixtureParams | null {
   const v0 = toVector(start);
   const v1 = toVector(once);
   const v2 = toVector(twice);
@@ -303,15 +289,15 @@ function squaremJump(
     rr += r * r;
     vv += v * v;
   }
-  const alpha = Math.min(Math.sqrt(rr / vv), maxStep);
-  if (!(alpha > 1) || !Number.isFinite(alpha)) return { params: null, alpha };
+  const alpha = Math.sqrt(rr / vv);
+  if (!(alpha > 1) || !Number.isFinite(alpha)) return null;
   const jumped = new Float64Array(v0.length);
   for (let i = 0; i < v0.length; i += 1) {
     const r = v1[i] - v0[i];
     const v = v2[i] - 2 * v1[i] + v0[i];
     jumped[i] = v0[i] + 2 * alpha * r + alpha * alpha * v;
   }
-  return { params: fromVector(jumped, start.k, start.d), alpha };
+  return fromVector(jumped, start.k, start.d);
 }
 
 /** Unconstrained coordinates of a mixture: log weights, means, and the Cholesky factors' lower triangles. */

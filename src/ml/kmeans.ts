@@ -126,8 +126,9 @@ function validateKMeansInput(matrix: DenseMatrix, k: number, opts: DenseKMeansOp
   if (k > matrix.rows) {
     throw new RangeError(`k-means: k (${k}) must not exceed the number of rows (${matrix.rows})`);
   }
-  if (!Number.isInteger(opts.nInit) || opts.nInit < 1)
+  if (!Number.isInteger(opts.nInit) || opts.nInit < 1) {
     throw new RangeError('k-means: nInit must be a positive integer');
+  }
   if (!Number.isInteger(opts.maxIter) || opts.maxIter < 1) {
     throw new RangeError('k-means: maxIter must be a positive integer');
   }
