@@ -136,7 +136,7 @@ describe('loan API against a real worker and dev server', () => {
       assert.ok(p.missingFeatures.includes('fe_10_mean'));
       assert.ok(!p.missingFeatures.includes('Age'));
     }
-    assert.ok(predictions[0]!.probability > predictions[1]!.probability, 'a riskier applicant scores higher');
+    assert.ok(predictions[0].probability > predictions[1].probability, 'a riskier applicant scores higher');
 
     const bad = await app.inject({
       method: 'POST',
@@ -173,7 +173,7 @@ describe('loan API against a real worker and dev server', () => {
       assert.equal(s.paused, false);
       assert.ok(s.nextRunTimes.length >= 1);
     }
-    assert.equal(new Date(schedules[1]!.nextRunTimes[0]!).getUTCHours(), 6);
+    assert.equal(new Date(schedules[1].nextRunTimes[0]).getUTCHours(), 6);
 
     const backfill = await app.inject({
       method: 'POST',

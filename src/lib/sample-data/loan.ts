@@ -60,7 +60,6 @@ const DRIFTED_DEFAULT_RATE = 0.3;
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness: mulberry32 streams, one per section and customer, so a seed always gives the same bytes.
 
-
 /** Mixes a base seed with a stream index into an independent-looking 32-bit seed. */
 function seedFor(seed: number, stream: number): number {
   let h = (seed ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0;

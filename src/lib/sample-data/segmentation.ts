@@ -63,7 +63,6 @@ interface Rng {
   normal(): number;
 }
 
-
 function createRng(seed: number): Rng {
   const uniform = mulberry32(seed);
   let spare: number | undefined;
