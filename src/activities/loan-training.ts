@@ -46,7 +46,8 @@ interface CandidateFile {
   rows: { train: number; test: number };
 }
 
-const MODEL_SPECS: Record<LoanModelKind, ClassifierSpec> = {
+/** The three model families and their parameters (the bench refits with these too). */
+export const LOAN_MODEL_SPECS: Record<LoanModelKind, ClassifierSpec> = {
   'logistic-regression': { kind: 'logistic-regression', options: { C: 1 } },
   'random-forest': { kind: 'random-forest', options: { nEstimators: 100, minSamplesLeaf: 5, seed: 42 } },
   // Early stopping on an internal validation slice, as sklearn does above 10k rows: no overfit to the training set.
@@ -162,7 +163,7 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
         const xTest = encodeLoanRows(encoder, testRows, impute);
         heartbeat();
 
-        const spec = MODEL_SPECS[args.kind];
+        const spec = LOAN_MODEL_SPECS[args.kind];
         const started = performance.now();
         const classifier = fitClassifier(spec, xTrain, yTrain);
         const fitSeconds = (performance.now() - started) / 1000;

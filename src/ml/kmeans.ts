@@ -36,7 +36,7 @@ export interface KMeansResult {
   labels: number[];
   /** Sum of squared distances of rows to their centroid (SSE). */
   inertia: number;
-  /** Lloyd iterations of the winning restart. */
+  /** Lloyd iterations of the winning run (a restart or one of its centre swaps). */
   iterations: number;
 }
 
