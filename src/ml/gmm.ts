@@ -184,11 +184,19 @@ function fitOnce(matrix: DenseMatrix, padded: DenseMatrix, k: number, rng: Rng, 
   let best = runEm(padded, initial, settings, scratch);
   // With fewer than 3 components a merge and a split would touch the same components.
   const trials = k >= 3 ? settings.splitMergeTrials : 0;
+  // Screened moves for the current best, most promising first; rebuilt whenever a move is accepted.
+  let queue: MixtureParams[] = [];
   for (let trial = 0; trial < trials; trial += 1) {
-    const candidate = splitMergeCandidate(padded, best.params, settings.regCovar, trial);
-    if (candidate === null) continue;
+    const t0 = performance.now();
+    if (queue.length === 0) queue = screenedMoves(padded, best.params, settings.regCovar);
+    (globalThis as any).screenT = ((globalThis as any).screenT ?? 0) + performance.now() - t0;
+    const candidate = queue.shift();
+    if (candidate === undefined) break;
     const refitted = runEm(padded, candidate, settings, scratch);
-    if (refitted.lowerBound > best.lowerBound) best = refitted;
+    if (refitted.lowerBound > best.lowerBound) {
+      best = refitted;
+      queue = [];
+    }
   }
   return best;
 }
@@ -340,29 +348,198 @@ function fromVector(vector: Float64Array, k: number, d: number): MixtureParams |
   return tryFactorisation(k, d, logWeights, means, covariances);
 }
 
+/** Merge pairs (by posterior similarity) and splits (by local misfit) combined into screened moves. */
+const SCREEN_PAIRS = Number(process.env.SP ?? 2);
+const SCREEN_SPLITS = Number(process.env.SS ?? 2);
+/** Partial EM passes per screened move. */
+const SCREEN_PASSES = Number(process.env.SN ?? 3);
+/** Rows whose responsibility for the three touched components is below this take no part in partial EM. */
+const SCREEN_MASS = Number(process.env.SM ?? 1e-2);
+
 /**
- * A split/merge move (SMEM). Candidate pairs to merge are ranked by the cosine similarity of their posterior
- * columns, components to split by their local misfit (KL divergence between the component's share of the data
- * and its Gaussian); trial t uses the ⌊t/2⌋-th pair and the best (t even) or second-best (t odd) split.
+ * Split/merge moves (SMEM, Ueda et al. 2000). Candidate pairs to merge are ranked by the cosine similarity of
+ * their posterior columns, components to split by their local misfit (KL divergence between the component's
+ * share of the data and its Gaussian). The best few pairs and splits are combined, and each move is screened by
+ * a short partial EM that refits only the three touched components on the rows they share, the rest of the
+ * mixture held fixed (cheap: about 3/k of the rows and 3 of the k components). Returns the partially refitted
+ * moves, largest likelihood gain first.
  */
-function splitMergeCandidate(
-  padded: DenseMatrix,
-  params: MixtureParams,
-  regCovar: number,
-  trial: number,
-): MixtureParams | null {
+function screenedMoves(padded: DenseMatrix, params: MixtureParams, regCovar: number): MixtureParams[] {
   const { k } = params;
-  const responsibilities = new Float64Array(padded.rows * k);
-  logLikelihoodOf(padded, params, responsibilities);
-  const pairs = pairsBySimilarity(responsibilities, padded.rows, k);
-  const pair = pairs[Math.floor(trial / 2) % pairs.length];
+  const { data, rows: n, cols: dims } = padded;
+  const stride = tableStride(dims);
+  const tp0 = performance.now();
+  // Weighted log densities of every row under every component, then the responsibilities from them.
+  const logDensities = new Float64Array(n * k);
+  const responsibilities = new Float64Array(n * k);
+  const diff = new Float64Array(dims);
+  for (let i = 0; i < n; i += 1) {
+    for (let c = 0; c < k; c += 1) {
+      logDensities[i * k + c] =
+        dims === KERNEL_DIMS
+          ? logDensity3d(data, i * dims, params.densityTable, c * stride)
+          : componentLogDensity(data, i * dims, dims, params.densityTable, c * stride, diff);
+    }
+    const rowLogLikelihood = logSumExp(logDensities.subarray(i * k, (i + 1) * k), null);
+    for (let c = 0; c < k; c += 1) {
+      const gap = logDensities[i * k + c] - rowLogLikelihood;
+      responsibilities[i * k + c] = gap < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(gap);
+    }
+  }
+  (globalThis as any).preT = ((globalThis as any).preT ?? 0) + performance.now() - tp0;
+  const pairs = pairsBySimilarity(responsibilities, n, k).slice(0, SCREEN_PAIRS);
   const misfit = localMisfit(padded, params, responsibilities);
-  const splitOrder = Array.from({ length: k }, (_, c) => c)
-    .filter((c) => c !== pair.keep && c !== pair.absorbed)
-    .sort((a, b) => misfit[b] - misfit[a]);
-  const split = splitOrder[trial % 2] ?? splitOrder[0];
-  if (split === undefined) return null;
-  return mergeAndSplit(params, pair, split, regCovar);
+  const screened: { params: MixtureParams; gain: number }[] = [];
+  for (const pair of pairs) {
+    const splitOrder = Array.from({ length: k }, (_, c) => c)
+      .filter((c) => c !== pair.keep && c !== pair.absorbed)
+      .sort((a, b) => misfit[b] - misfit[a])
+      .slice(0, SCREEN_SPLITS);
+    for (const split of splitOrder) {
+      const candidate = mergeAndSplit(params, pair, split, regCovar);
+      if (candidate === null) continue;
+      const touched = [pair.keep, pair.absorbed, split];
+      (globalThis as any).rowsN = ((globalThis as any).rowsN ?? 0) + 1;
+      const result = partialEm(padded, params, logDensities, responsibilities, candidate, touched, regCovar);
+      if (result !== null) screened.push(result);
+    }
+  }
+  return screened.sort((x, y) => y.gain - x.gain).map((move) => move.params);
+}
+
+/**
+ * SMEM's partial EM: refits the `touched` components of `candidate` on the rows where the original mixture gives
+ * them any weight, with every other component's density held fixed. Returns the refitted mixture and the
+ * log-likelihood gain over `original` on those rows (null when a refitted covariance breaks down).
+ */
+function partialEm(
+  padded: DenseMatrix,
+  original: MixtureParams,
+  logDensities: Float64Array,
+  responsibilities: Float64Array,
+  candidate: MixtureParams,
+  touched: number[],
+  regCovar: number,
+): { params: MixtureParams; gain: number } | null {
+  const { data, rows: n, cols: dims } = padded;
+  const { k, d } = original;
+  const stride = tableStride(dims);
+  const tq0 = performance.now();
+  const rows: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    let share = 0;
+    for (const c of touched) share += responsibilities[i * k + c];
+    if (share > SCREEN_MASS) rows.push(i);
+  }
+  (globalThis as any).rowsT = ((globalThis as any).rowsT ?? 0) + rows.length;
+  const diff = new Float64Array(dims);
+  // Per row: log Σ over untouched components (fixed), and the row's log-likelihood under the original.
+  const logOther = new Float64Array(rows.length);
+  let originalLogLikelihood = 0;
+  const [t0, t1, t2] = touched;
+  rows.forEach((i, j) => {
+    const row = i * k;
+    let max = -Infinity;
+    let maxOther = -Infinity;
+    for (let c = 0; c < k; c += 1) {
+      const value = logDensities[row + c];
+      if (value > max) max = value;
+      if (c !== t0 && c !== t1 && c !== t2 && value > maxOther) maxOther = value;
+    }
+    let sum = 0;
+    let sumOther = 0;
+    for (let c = 0; c < k; c += 1) {
+      const value = logDensities[row + c];
+      sum += Math.exp(value - max);
+      if (c !== t0 && c !== t1 && c !== t2) sumOther += Math.exp(value - maxOther);
+    }
+    originalLogLikelihood += max + Math.log(sum);
+    logOther[j] = maxOther === -Infinity ? -Infinity : maxOther + Math.log(sumOther);
+  });
+  (globalThis as any).pre2T = ((globalThis as any).pre2T ?? 0) + performance.now() - tq0;
+  const t = touched.length;
+  const mass = new Float64Array(t);
+  const sums = new Float64Array(t * d);
+  const squares = new Float64Array(t * d * d);
+  const local = new Float64Array(t);
+  let current = candidate;
+  let gain = -Infinity;
+  for (let pass = 0; pass < SCREEN_PASSES; pass += 1) {
+    mass.fill(0);
+    sums.fill(0);
+    squares.fill(0);
+    let logLikelihood = 0;
+    for (let j = 0; j < rows.length; j += 1) {
+      const offset = rows[j] * dims;
+      let max = logOther[j];
+      for (let s = 0; s < t; s += 1) {
+        local[s] =
+          dims === KERNEL_DIMS
+            ? logDensity3d(data, offset, current.densityTable, touched[s] * stride)
+            : componentLogDensity(data, offset, dims, current.densityTable, touched[s] * stride, diff);
+        if (local[s] > max) max = local[s];
+      }
+      let sum = logOther[j] === -Infinity ? 0 : Math.exp(logOther[j] - max);
+      for (let s = 0; s < t; s += 1) {
+        local[s] = Math.exp(local[s] - max);
+        sum += local[s];
+      }
+      logLikelihood += max + Math.log(sum);
+      for (let s = 0; s < t; s += 1) {
+        const r = local[s] / sum;
+        if (r === 0) continue;
+        mass[s] += r;
+        for (let a = 0; a < d; a += 1) {
+          const weighted = r * data[offset + a];
+          sums[s * d + a] += weighted;
+          for (let b = 0; b <= a; b += 1) squares[s * d * d + a * d + b] += weighted * data[offset + b];
+        }
+      }
+    }
+    gain = logLikelihood - originalLogLikelihood;
+    const logWeights = Float64Array.from(current.logWeights);
+    const means = Float64Array.from(current.means);
+    const covariances = Float64Array.from(current.covariances);
+    for (let s = 0; s < t; s += 1) {
+      const c = touched[s];
+      const total = mass[s] + MASS_FLOOR;
+      logWeights[c] = Math.log(total / n);
+      for (let a = 0; a < d; a += 1) means[c * d + a] = sums[s * d + a] / total;
+      for (let a = 0; a < d; a += 1) {
+        for (let b = 0; b <= a; b += 1) {
+          const value =
+            squares[s * d * d + a * d + b] / total - means[c * d + a] * means[c * d + b] + (a === b ? regCovar : 0);
+          covariances[c * d * d + a * d + b] = value;
+          covariances[c * d * d + b * d + a] = value;
+        }
+      }
+    }
+    const next = tryFactorisation(k, d, logWeights, means, covariances);
+    if (next === null) break;
+    current = next;
+  }
+  return Number.isFinite(gain) ? { params: current, gain } : null;
+}
+
+/** componentLogDensity for 3 dimensions (table stride 10), unrolled. */
+function logDensity3d(data: Float64Array, offset: number, table: Float64Array, t: number): number {
+  const d0 = data[offset] - table[t + 1];
+  const d1 = data[offset + 1] - table[t + 2];
+  const d2 = data[offset + 2] - table[t + 3];
+  const z0 = table[t + 4] * d0;
+  const z1 = table[t + 5] * d0 + table[t + 6] * d1;
+  const z2 = table[t + 7] * d0 + table[t + 8] * d1 + table[t + 9] * d2;
+  return table[t] - 0.5 * (z0 * z0 + z1 * z1 + z2 * z2);
+}
+
+/** log Σ exp over all values, or over the indices not in `exclude`; -Infinity for an empty sum. */
+function logSumExp(values: Float64Array, exclude: number[] | null): number {
+  let max = -Infinity;
+  for (let c = 0; c < values.length; c += 1) if (!exclude?.includes(c) && values[c] > max) max = values[c];
+  if (max === -Infinity) return max;
+  let sum = 0;
+  for (let c = 0; c < values.length; c += 1) if (!exclude?.includes(c)) sum += Math.exp(values[c] - max);
+  return max + Math.log(sum);
 }
 
 /** Component pairs, most similar posterior columns first. */
