@@ -264,7 +264,8 @@ ${workloads.map((w) => `### ${w.title}: ${w.metric} per k\n\n${perKTable(w)}`).j
   with scikit-learn's stopping rules, plus Hartigan transfers and 3 centre swaps per restart. scikit-learn:
   \`KMeans(k, n_init=${MALL_N_INIT}, random_state=seed)\` (Lloyd).
 - Gaussian mixture (ours): \`fitGmm(rows, k, { nInit: ${CREDIT_N_INIT}, seed })\`: k-means init, SQUAREM-accelerated EM (tol 1e-3 per
-  cycle, at most 100 E+M passes per EM run), then 2 split/merge trials (each its own EM run), reg_covar 1e-6. scikit-learn:
+  cycle, at most 100 E+M passes per EM run), then 2 split/merge trials (screened by partial EM, each its own EM run)
+  and a final polish at tol/10, reg_covar 1e-6. scikit-learn:
   \`GaussianMixture(k, n_init=${CREDIT_N_INIT}, random_state=seed)\` (full covariance, tol 1e-3, max_iter 100, reg_covar 1e-6).
   nInit = 1 is scikit-learn's default and is used on both sides.
 - Credit-card-shaped data: ${CREDIT_ROWS.toLocaleString('en-US')} rows from \`createRng(${CREDIT_SEED})\`, four latent segments, log-normal
