@@ -107,7 +107,10 @@ function describeLoanRun(pipeline: string, result: unknown): string[] {
   ];
 }
 
-/** Training → inference → monitoring, then monitoring on drifted data, whose gate starts a retraining run. */
+/**
+ * Training → inference → monitoring on the sample data; then a model trained before a drift, whose monitoring
+ * gate starts a retraining run.
+ */
 const LOAN_DEMO_RUNS: { title: string; pipeline: string; body: object }[] = [
   {
     title: 'training (out-of-time split: loans before 2024-07 train, later ones test)',
@@ -121,7 +124,12 @@ const LOAN_DEMO_RUNS: { title: string; pipeline: string; body: object }[] = [
     body: { dataset: 'loan', snapshotDate: '2024-12' },
   },
   {
-    title: `monitoring on drifted data (${DRIFTED_LOAN_SAMPLE.folder}: distributions shift from ${DRIFTED_LOAN_SAMPLE.driftFromMonth})`,
+    title: `training on ${DRIFTED_LOAN_SAMPLE.folder} before its drift (distributions shift from ${DRIFTED_LOAN_SAMPLE.driftFromMonth})`,
+    pipeline: 'loan-training',
+    body: { dataset: DRIFTED_LOAN_SAMPLE.folder, split: { kind: 'out-of-time', cutoffMonth: '2024-07' } },
+  },
+  {
+    title: `monitoring ${DRIFTED_LOAN_SAMPLE.folder} after the drift`,
     pipeline: 'loan-monitoring',
     body: { dataset: DRIFTED_LOAN_SAMPLE.folder, snapshotDate: '2024-12' },
   },

@@ -57,7 +57,7 @@ export function createLoanInferenceActivities(config: Pick<AppConfig, 'dataDir' 
     /** Scores the month with the champion (or the given model) and writes the gold predictions Parquet. */
     async predictLoanMonth(args: { month: PreparedLoanMonth; modelId?: string }): Promise<LoanInferenceResult> {
       return failFastOnBadInput(async () => {
-        const artifact = await loadLoanModel(config.modelStoreDir, args.modelId);
+        const artifact = await loadLoanModel(config.modelStoreDir, args.month.dataset, args.modelId);
         const path = join(args.month.predictionsDir, args.month.snapshotMonth, `${artifact.modelId}.parquet`);
         const rows = await withDuckDb(async (conn) => {
           const gold = await readGoldRows(conn, args.month.goldMonthPath);

@@ -113,7 +113,7 @@ export function createLoanMonitoringActivities(config: Pick<AppConfig, 'dataDir'
       thresholds: { minAuc: number; minPrecision: number; minRecall: number };
     }): Promise<LoanMonitoringMetrics> {
       return failFastOnBadInput(async () => {
-        const artifact = await loadLoanModel(config.modelStoreDir, args.modelId);
+        const artifact = await loadLoanModel(config.modelStoreDir, args.dataset, args.modelId);
         const layers = await resolveLoanLayers(config.dataDir, args.dataset);
         await ensureLoanSilver(layers);
         const available = await loanStartMonths(layers);

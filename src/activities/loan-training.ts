@@ -251,6 +251,7 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
       });
       await setChampion(config.modelStoreDir, {
         pipeline: 'loan',
+        dataset: args.layers.dataset,
         modelId: args.modelId,
         promotedAt: new Date().toISOString(),
         reason: args.reason,

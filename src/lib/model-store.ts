@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
+import { writeJsonAtomic } from './atomic-file.js';
 
 /** Bumped when the artifact layout changes; readers refuse versions they do not know. */
 export const MODEL_ARTIFACT_SCHEMA_VERSION = 1;
@@ -98,18 +98,28 @@ export async function listModels(storeDir: string, pipeline?: PipelineName): Pro
 
 interface ChampionPointer {
   pipeline: PipelineName;
+  /** A champion serves one dataset: a model trained on another dataset's data never takes its place. */
+  dataset: string;
   modelId: string;
   promotedAt: string;
   reason: string;
 }
 
-export async function setChampion(storeDir: string, pointer: ChampionPointer): Promise<void> {
-  await writeFileAtomic(join(storeDir, `champion-${pointer.pipeline}.json`), `${JSON.stringify(pointer, null, 2)}\n`);
+function championPath(storeDir: string, pipeline: PipelineName, dataset: string): string {
+  return join(storeDir, `champion-${pipeline}--${dataset.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
-export async function getChampion(storeDir: string, pipeline: PipelineName): Promise<ChampionPointer | undefined> {
+export async function setChampion(storeDir: string, pointer: ChampionPointer): Promise<void> {
+  await writeJsonAtomic(championPath(storeDir, pointer.pipeline, pointer.dataset), pointer);
+}
+
+export async function getChampion(
+  storeDir: string,
+  pipeline: PipelineName,
+  dataset: string,
+): Promise<ChampionPointer | undefined> {
   try {
-    return JSON.parse(await readFile(join(storeDir, `champion-${pipeline}.json`), 'utf8')) as ChampionPointer;
+    return JSON.parse(await readFile(championPath(storeDir, pipeline, dataset), 'utf8')) as ChampionPointer;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

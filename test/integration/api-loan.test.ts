@@ -56,7 +56,7 @@ describe('loan API against a real worker and dev server', () => {
   }
 
   it('rejects bad requests with a 400 that names the problem', async () => {
-    await expect400('/runs/loan-inference', { dataset: 'loan' }, /No loan model has been trained yet/);
+    await expect400('/runs/loan-inference', { dataset: 'loan' }, /No loan model has been trained on "loan" yet/);
     await expect400('/runs/loan-training', { dataset: 'nope' }, /Unknown dataset "nope"/);
     await expect400('/runs/loan-training', { dataset: '../loan' }, /outside the data dir/);
     await expect400('/runs/loan-training', { dataset: 'loan-incomplete' }, /lacks lms_loan_daily\.csv/);

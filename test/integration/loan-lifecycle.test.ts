@@ -59,7 +59,7 @@ describe('loan-default lifecycle on a real Temporal dev server', () => {
       Math.abs(training.rows.test / (training.rows.train + training.rows.test) - 0.2) < 0.01,
       'stratified 80/20',
     );
-    assert.equal((await getChampion(stack.config.modelStoreDir, 'loan'))?.modelId, training.championModelId);
+    assert.equal((await getChampion(stack.config.modelStoreDir, 'loan', 'loan'))?.modelId, training.championModelId);
     const artifact = await loadModel(stack.config.modelStoreDir, training.championModelId);
     assert.equal(artifact.pipeline, 'loan');
     assert.equal(Object.keys(artifact.lineage.dataFingerprints).length, 4);

@@ -90,8 +90,9 @@ const runRoutes: FastifyPluginAsync = async (app) => {
 
   /** Checks what can be checked up front (the dataset folder and its files, a model to score with). */
   async function checkLoanRequest(body: { dataset?: string; modelId?: string }, needsModel: boolean): Promise<void> {
-    await resolveLoanLayers(config.dataDir, body.dataset ?? 'loan');
-    if (needsModel) await loadLoanModel(config.modelStoreDir, body.modelId);
+    const dataset = body.dataset ?? 'loan';
+    await resolveLoanLayers(config.dataDir, dataset);
+    if (needsModel) await loadLoanModel(config.modelStoreDir, dataset, body.modelId);
   }
 
   const loanRoutes = [

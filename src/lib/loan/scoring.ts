@@ -6,10 +6,18 @@ import { encodeLoanRows } from './features.js';
 
 export type LoanModelArtifact = ModelArtifact<LoanModelPayload>;
 
-/** The model asked for, or the champion; a clear error when there is none yet. */
-export async function loadLoanModel(modelStoreDir: string, modelId?: string): Promise<LoanModelArtifact> {
-  const id = modelId ?? (await getChampion(modelStoreDir, 'loan'))?.modelId;
-  if (!id) throw new DataValidationError('No loan model has been trained yet: run loan-training first', {});
+/** The model asked for, or the dataset's champion; a clear error when there is none yet. */
+export async function loadLoanModel(
+  modelStoreDir: string,
+  dataset: string,
+  modelId?: string,
+): Promise<LoanModelArtifact> {
+  const id = modelId ?? (await getChampion(modelStoreDir, 'loan', dataset))?.modelId;
+  if (!id) {
+    throw new DataValidationError(`No loan model has been trained on "${dataset}" yet: run loan-training first`, {
+      file: dataset,
+    });
+  }
   const artifact = await loadModel<LoanModelPayload>(modelStoreDir, id);
   if (artifact.pipeline !== 'loan') throw new DataValidationError(`Model "${id}" is not a loan model`, {});
   return artifact;
