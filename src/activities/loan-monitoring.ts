@@ -156,8 +156,8 @@ export function createLoanMonitoringActivities(config: Pick<AppConfig, 'dataDir'
         const outDir = join(layers.layersDir, '..', 'monitoring', target, artifact.modelId);
         const metricsPath = join(outDir, 'metrics.parquet');
         const dashboardPath = join(outDir, 'dashboard.png');
-        await withDuckDb((conn) =>
-          writeRowsAsParquet(
+        await withDuckDb(async (conn) => {
+          await writeRowsAsParquet(
             conn,
             monthly.map((m) => ({ ...m, model_id: artifact.modelId })),
             {
@@ -172,10 +172,8 @@ export function createLoanMonitoringActivities(config: Pick<AppConfig, 'dataDir'
               model_id: 'VARCHAR',
             },
             metricsPath,
-          ),
-        );
-        await withDuckDb((conn) =>
-          writeRowsAsParquet(
+          );
+          await writeRowsAsParquet(
             conn,
             Object.entries(featurePsi).map(([feature, psi]) => ({
               month: current.month,
@@ -185,8 +183,8 @@ export function createLoanMonitoringActivities(config: Pick<AppConfig, 'dataDir'
             })),
             { month: 'VARCHAR', feature: 'VARCHAR', psi: 'DOUBLE', model_id: 'VARCHAR' },
             join(outDir, 'feature_psi.parquet'),
-          ),
-        );
+          );
+        });
         await writeFileAtomic(
           dashboardPath,
           renderDashboardPng(dashboardInput(artifact, current, monthly, args.thresholds)),

@@ -19,13 +19,13 @@ import { GOLD_NUMERIC_FEATURES, type LoanRawTable } from '../lib/loan/schemas.js
 import type { LoanLayers, LoanModelKind, LoanModelReport, LoanSplit } from '../lib/loan/types.js';
 import { saveModel, setChampion } from '../lib/model-store.js';
 import { runWorkspace } from '../lib/run-workspace.js';
+import { callingWorkflow } from '../lib/activity-context.js';
 import { failFastOnBadInput } from '../lib/temporal-failures.js';
 import { fitClassifier, predictProba, type ClassifierModel, type ClassifierSpec } from '../ml/classifiers.js';
 import { classificationSummary, rocAuc } from '../ml/metrics.js';
 import { buildPsiReference, type PsiReference } from '../ml/psi.js';
 import { stratifiedSplit } from '../ml/split.js';
 import { breakEvenThreshold } from '../ml/threshold.js';
-import { callingWorkflow } from './segmentation.js';
 
 /** What a loan model artifact's `model` holds: weights plus everything needed to score raw rows and monitor drift. */
 export interface LoanModelPayload {
@@ -183,10 +183,7 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
         const psiReference = {
           score: buildPsiReference(trainScores, 10),
           features: Object.fromEntries(
-            GOLD_NUMERIC_FEATURES.map((name, j) => [
-              name,
-              buildPsiReference(numericColumns[j].filter((v) => !Number.isNaN(v)).length ? numericColumns[j] : [0], 10),
-            ]),
+            GOLD_NUMERIC_FEATURES.map((name, j) => [name, buildPsiReference(numericColumns[j], 10)]),
           ),
         };
         const metrics = {

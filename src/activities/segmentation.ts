@@ -24,6 +24,7 @@ import {
 import { csvSource, validateSegmentationInput } from '../lib/segmentation/validate.js';
 import { sqlIdentifier } from '../lib/sql.js';
 import { sqlString } from '../lib/duckdb.js';
+import { callingWorkflow } from '../lib/activity-context.js';
 import { failFastOnBadInput } from '../lib/temporal-failures.js';
 
 export interface LoadedSegmentationData {
@@ -63,13 +64,6 @@ export interface FinalModelInput extends Omit<SweepChunkInput, 'ks'> {
   droppedRows: number;
 }
 
-/** The workflow this activity runs for (activities here are always started by a workflow). */
-export function callingWorkflow(): { workflowId: string; runId: string } {
-  const execution = Context.current().info.workflowExecution;
-  if (!execution) throw new Error('This activity must be called from a workflow');
-  return execution;
-}
-
 const featureList = (features: string[]): string => features.map(sqlIdentifier).join(', ');
 
 async function readFeatureRows(path: string, features: string[]): Promise<(number | null)[][]> {
@@ -81,9 +75,13 @@ async function readFeatureRows(path: string, features: string[]): Promise<(numbe
   });
 }
 
-async function readScaledRows(cleanPath: string, scalerPath: string, features: string[]): Promise<number[][]> {
+async function readScaledRows(
+  cleanPath: string,
+  scalerPath: string,
+  features: string[],
+): Promise<{ scaler: MinMaxScaler; rows: number[][] }> {
   const scaler = JSON.parse(await readFile(scalerPath, 'utf8')) as MinMaxScaler;
-  return transformMinMax(scaler, (await readFeatureRows(cleanPath, features)) as number[][]);
+  return { scaler, rows: transformMinMax(scaler, (await readFeatureRows(cleanPath, features)) as number[][]) };
 }
 
 function fitOne(
@@ -172,7 +170,7 @@ export function createSegmentationActivities(config: Pick<AppConfig, 'dataDir' |
     async fitSegmentationSweep(args: SweepChunkInput): Promise<CurvePoint[]> {
       const resumed = (Context.current().info.heartbeatDetails as { done?: CurvePoint[] } | undefined)?.done ?? [];
       const done = resumed.filter((point) => args.ks.includes(point.k));
-      const rows = await readScaledRows(args.cleanPath, args.scalerPath, args.features);
+      const { rows } = await readScaledRows(args.cleanPath, args.scalerPath, args.features);
       for (const k of args.ks) {
         if (done.some((point) => point.k === k)) continue;
         done.push(fitOne(rows, args.algorithm, k, args.nInit, args.seed));
@@ -197,8 +195,7 @@ export function createSegmentationActivities(config: Pick<AppConfig, 'dataDir' |
     /** Refits at the chosen k (same seed, so the same model as in the sweep) and saves the versioned artifact. */
     async fitFinalSegmentationModel(args: FinalModelInput): Promise<{ modelId: string; clusterSizes: number[] }> {
       const execution = callingWorkflow();
-      const scaler = JSON.parse(await readFile(args.scalerPath, 'utf8')) as MinMaxScaler;
-      const rows = transformMinMax(scaler, (await readFeatureRows(args.cleanPath, args.features)) as number[][]);
+      const { scaler, rows } = await readScaledRows(args.cleanPath, args.scalerPath, args.features);
       const clusterSizes = new Array<number>(args.k).fill(0);
       let model: SegmentationModel;
       let metrics: Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LoanInferenceActivities } from '../activities/loan-inference.js';
 import type { LoanInferenceInput, LoanInferenceResult } from '../lib/loan/types.js';
-import { referenceTime, standardRetry, surfaceBadInput } from './retry.js';
+import { referenceTime, standardRetry, surfaceBadInput } from './common.js';
 
 export const loanInferenceProgressQuery = defineQuery<{ stage: string }>('progress');
 

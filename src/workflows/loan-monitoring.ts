@@ -15,7 +15,7 @@ import {
   type LoanMonitoringResult,
 } from '../lib/loan/types.js';
 import { loanTrainingWorkflow } from './loan-training.js';
-import { referenceTime, standardRetry, surfaceBadInput } from './retry.js';
+import { referenceTime, standardRetry, surfaceBadInput } from './common.js';
 
 export const loanMonitoringProgressQuery = defineQuery<{ stage: string }>('progress');
 

@@ -1,24 +1,16 @@
 import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { LoanTrainingActivities } from '../activities/loan-training.js';
-import type { LoanRawTable } from '../lib/loan/schemas.js';
 import {
   LOAN_MODEL_KINDS,
+  LOAN_RAW_TABLES,
   type LoanSplit,
   type LoanTrainingInput,
   type LoanTrainingProgress,
   type LoanTrainingResult,
 } from '../lib/loan/types.js';
-import { standardRetry, surfaceBadInput } from './retry.js';
+import { runStamp, standardRetry, surfaceBadInput } from './common.js';
 
 export const loanTrainingProgressQuery = defineQuery<LoanTrainingProgress>('progress');
-
-/** Kept here (not imported from lib/loan/schemas) because workflow code imports types only. */
-const RAW_TABLES: LoanRawTable[] = [
-  'features_attributes',
-  'features_financials',
-  'feature_clickstream',
-  'lms_loan_daily',
-];
 
 /** DuckDB steps: seconds each on the real data; a hung one is cut off and retried. */
 const dataSteps = proxyActivities<LoanTrainingActivities>({
@@ -34,12 +26,7 @@ const fits = proxyActivities<LoanTrainingActivities>({
 });
 
 function loanModelId(): string {
-  const { startTime, runId } = workflowInfo();
-  const stamp = startTime
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `loan-${stamp}-${runId.slice(0, 8)}`;
+  return `loan-${runStamp()}`;
 }
 
 /** Medallion layers → quality gate → three models in parallel → best by test AUC becomes the champion. */
@@ -56,10 +43,12 @@ export async function loanTrainingWorkflow(input: LoanTrainingInput = {}): Promi
     const layers = await dataSteps.resolveLoanDataset({ dataset });
 
     progress.stage = 'bronze';
-    const bronze = await Promise.all(RAW_TABLES.map((table) => dataSteps.ingestLoanBronzeTable({ layers, table })));
+    const bronze = await Promise.all(
+      LOAN_RAW_TABLES.map((table) => dataSteps.ingestLoanBronzeTable({ layers, table })),
+    );
 
     progress.stage = 'silver';
-    const silver = await Promise.all(RAW_TABLES.map((table) => dataSteps.buildLoanSilverTable({ layers, table })));
+    const silver = await Promise.all(LOAN_RAW_TABLES.map((table) => dataSteps.buildLoanSilverTable({ layers, table })));
 
     progress.stage = 'quality';
     const quality = await dataSteps.checkLoanDataQuality({ layers });

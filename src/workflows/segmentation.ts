@@ -1,4 +1,4 @@
-import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { SegmentationActivities } from '../activities/segmentation.js';
 import type {
   CurvePoint,
@@ -7,7 +7,7 @@ import type {
   SegmentationResult,
   TestPrediction,
 } from '../lib/segmentation/types.js';
-import { standardRetry, surfaceBadInput } from './retry.js';
+import { runStamp, standardRetry, surfaceBadInput } from './common.js';
 
 export const segmentationProgressQuery = defineQuery<SegmentationProgress>('progress');
 
@@ -35,12 +35,7 @@ export function chunkKs(kMin: number, kMax: number, chunks = 10): number[][] {
 
 /** Model ids say what they are and are deterministic for a run, so a retried save rewrites one file. */
 function segmentationModelId(algorithm: string): string {
-  const { startTime, runId } = workflowInfo();
-  const stamp = startTime
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `segmentation-${algorithm}-${stamp}-${runId.slice(0, 8)}`;
+  return `segmentation-${algorithm}-${runStamp()}`;
 }
 
 /** Customer segmentation: load → preprocess → fit every k → elbow → final model → predict test rows. */

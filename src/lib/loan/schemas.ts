@@ -1,3 +1,5 @@
+import { LOAN_RAW_TABLES, type LoanRawTable } from './types.js';
+
 /**
  * Schemas of the loan-default medallion layers. The raw headers are the CS611 course CSVs' headers,
  * in file order; the sample-data generator writes exactly these, so both sources share one pipeline.
@@ -49,7 +51,7 @@ export const LMS_COLUMNS = [
   'snapshot_date',
 ] as const;
 
-export type LoanRawTable = 'features_attributes' | 'features_financials' | 'feature_clickstream' | 'lms_loan_daily';
+export { LOAN_RAW_TABLES, type LoanRawTable };
 
 export interface RawTableSpec {
   table: LoanRawTable;
@@ -88,8 +90,6 @@ export const RAW_TABLES: Readonly<Record<LoanRawTable, RawTableSpec>> = {
     required: LMS_COLUMNS,
   },
 };
-
-export const LOAN_RAW_TABLES = Object.keys(RAW_TABLES) as LoanRawTable[];
 
 export function isLoanRawTable(value: string): value is LoanRawTable {
   return Object.hasOwn(RAW_TABLES, value);

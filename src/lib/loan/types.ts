@@ -1,5 +1,14 @@
 /** Shapes shared by the loan workflows, their activities and the API (types only: safe for workflow code). */
 
+/** The four raw tables, in ingestion order. */
+export const LOAN_RAW_TABLES = [
+  'features_attributes',
+  'features_financials',
+  'feature_clickstream',
+  'lms_loan_daily',
+] as const;
+export type LoanRawTable = (typeof LOAN_RAW_TABLES)[number];
+
 export type LoanModelKind = 'logistic-regression' | 'random-forest' | 'gradient-boosting';
 export const LOAN_MODEL_KINDS: readonly LoanModelKind[] = ['logistic-regression', 'random-forest', 'gradient-boosting'];
 

@@ -40,3 +40,13 @@ export function referenceTime(): string {
     scheduled instanceof Date ? scheduled : typeof scheduled === 'string' ? new Date(scheduled) : info.startTime;
   return time.toISOString();
 }
+
+/** A run's start time as a compact UTC stamp plus its run id prefix: model ids that say when, and are deterministic. */
+export function runStamp(): string {
+  const { startTime, runId } = workflowInfo();
+  const stamp = startTime
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${runId.slice(0, 8)}`;
+}
