@@ -57,8 +57,20 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O, no activity implementations.
-    files: ['src/workflows/**/*.ts'],
+    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O, no activity or
+    // algorithm code. The modules workflows import (contracts, ids, the governance rule, the failure
+    // contract) are held to the same rule, so nothing impure can reach the sandbox through them.
+    files: [
+      'src/pipelines/workflows.ts',
+      'src/pipelines/**/workflows.ts',
+      'src/pipelines/**/contract.ts',
+      'src/pipelines/**/config.ts',
+      'src/pipelines/contract-defaults.ts',
+      'src/pipelines/loan/governance.ts',
+      'src/failures.ts',
+      'src/temporal/workflow-context.ts',
+      'src/temporal/workflow-interceptors.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -66,7 +78,9 @@ export default tseslint.config(
           paths: [
             ...nodeBuiltins.flatMap((name) => [name, `node:${name}`]),
             '@duckdb/node-api',
+            '@resvg/resvg-js',
             'fastify',
+            'typebox/value',
             '@temporalio/client',
             '@temporalio/worker',
             '@temporalio/activity',
@@ -74,14 +88,14 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'Workflows are deterministic: no Node built-ins.' },
             {
-              group: ['../activities/*', '../activities/**'],
+              group: ['**/activities.js', '**/pipeline.js', '**/registry.js', '**/precheck.js', '**/validate.js'],
               allowTypeImports: true,
-              message: 'Workflows import activity types only.',
+              message: 'Workflow code imports activity and pipeline-definition types only.',
             },
             {
-              group: ['../lib/*.js', '../lib/*/*', '!../lib/*/types.js', '../lib/*/*/**', '../ml/*'],
+              group: ['**/ml/**', '**/storage/**', '**/charts/**', '**/api/**', '**/medallion/**', '**/sample-data/**'],
               allowTypeImports: true,
-              message: 'Workflows import types only from lib/ml (pure lib/*/types.js constants are allowed).',
+              message: 'Workflow code imports types only from the algorithm, storage, chart and API code.',
             },
           ],
         },

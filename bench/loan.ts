@@ -26,24 +26,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 
-import { createLoanTrainingActivities } from '../src/activities/loan-training.js';
+import { createLoanTrainingActivities } from '../src/pipelines/loan/training/activities.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
-import { withDuckDb } from '../src/lib/duckdb.js';
-import { encodeLoanRows, fitLoanEncoder, readGoldRows } from '../src/lib/loan/features.js';
-import {
-  LOAN_MODEL_KINDS,
-  type LoanInferenceResult,
-  type LoanModelKind,
-  type LoanMonitoringResult,
-  type LoanSplit,
-  type LoanTrainingResult,
-} from '../src/lib/loan/types.js';
-import { ensureTemporalCli } from '../src/lib/temporal-cli.js';
-import { LOAN_MODEL_SPECS } from '../src/activities/loan-training.js';
+import { withDuckDb } from '../src/storage/duckdb.js';
+import { encodeLoanRows, fitLoanEncoder, readGoldRows } from '../src/pipelines/loan/features.js';
+import { LOAN_MODEL_KINDS, type LoanModelKind } from '../src/pipelines/loan/contract.js';
+import type { LoanInferenceResult } from '../src/pipelines/loan/inference/contract.js';
+import type { LoanMonitoringResult } from '../src/pipelines/loan/monitoring/contract.js';
+import type { LoanSplit, LoanTrainingResult } from '../src/pipelines/loan/training/contract.js';
+import { ensureTemporalCli } from '../src/temporal/cli.js';
+import { LOAN_MODEL_SPECS } from '../src/pipelines/loan/model.js';
 import { fitClassifier, predictProba } from '../src/ml/classifiers.js';
 import { rocAuc } from '../src/ml/metrics.js';
 import { stratifiedSplit } from '../src/ml/split.js';
-import { bundleWorkflows, createWorker } from '../src/worker.js';
+import { bundleWorkflows, createWorker } from '../src/temporal/worker.js';
 
 const execFileAsync = promisify(execFile);
 

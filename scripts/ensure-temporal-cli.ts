@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ensureTemporalCli } from '../src/lib/temporal-cli.js';
+import { ensureTemporalCli } from '../src/temporal/cli.js';
 
 /** Installs (if needed) and prints the temporal CLI the project will use. */
 async function run(): Promise<void> {

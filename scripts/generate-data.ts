@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { writeSampleData, type WriteReport } from '../src/lib/sample-data/index.js';
+import { writeSampleData, type WriteReport } from '../src/sample-data/index.js';
 
 const USAGE = `Usage: tsx scripts/generate-data.ts [--data-dir DIR] [--seed N] [--overwrite]
 

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeLoanSampleData } from '../src/lib/sample-data/loan.js';
+import { writeLoanSampleData } from '../src/sample-data/loan.js';
 
 const USAGE = `Usage: tsx scripts/generate-loan-data.ts --out DIR [--seed N] [--customers N]
                                           [--drift-from YYYY-MM-01] [--drift-strength X]

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type DashboardInput, renderDashboardPng } from '../src/lib/charts/dashboard.js';
+import { type DashboardInput, renderDashboardPng } from '../src/pipelines/loan/monitoring/dashboard.js';
 import { mulberry32 as seededRandom } from '../src/ml/prng.js';
 
 const DEFAULT_OUTPUT = '.state/sample-dashboard.png';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config.js';
-import { connectTemporal } from '../src/lib/temporal-connection.js';
-import { ensureLoanSchedules } from '../src/schedules.js';
+import { connectTemporal } from '../src/temporal/connection.js';
+import { ensureLoanSchedules } from '../src/pipelines/loan/schedules.js';
 
 /** Creates or updates the three daily loan schedules on TEMPORAL_ADDRESS (idempotent). */
 async function run(): Promise<void> {

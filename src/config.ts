@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { PROJECT_ROOT } from './lib/temporal-cli.js';
+import { PROJECT_ROOT } from './temporal/cli.js';
 
 /** Everything the processes read from the environment, resolved once. */
 export interface AppConfig {

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DRIFTED_LOAN_SAMPLE } from './lib/sample-data/index.js';
-import { SEGMENTATION_SAMPLE_FILES } from './lib/sample-data/segmentation.js';
-import type { SegmentationInput, SegmentationResult } from './lib/segmentation/types.js';
-import type { LoanInferenceResult, LoanMonitoringResult, LoanTrainingResult } from './lib/loan/types.js';
+import { DRIFTED_LOAN_SAMPLE } from './sample-data/index.js';
+import { SEGMENTATION_SAMPLE_FILES } from './sample-data/segmentation.js';
+import type { SegmentationInput, SegmentationResult } from './pipelines/segmentation/contract.js';
+import type { LoanInferenceResult } from './pipelines/loan/inference/contract.js';
+import type { LoanMonitoringResult } from './pipelines/loan/monitoring/contract.js';
+import type { LoanTrainingResult } from './pipelines/loan/training/contract.js';
 
 /** The demo runs, as an operator would start them over REST. */
 export const DEMO_SEGMENTATION_RUNS: { title: string; body: SegmentationInput }[] = [

@@ -1,7 +1,7 @@
 import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
-import { writeSampleData } from './lib/sample-data/index.js';
-import { ensureLoanSchedules } from './schedules.js';
+import { writeSampleData } from './sample-data/index.js';
+import { ensureLoanSchedules } from './pipelines/loan/schedules.js';
 import { startStack } from './stack.js';
 
 const USAGE = `Usage: npm start [-- --no-demo] [-- --exit-after-demo]

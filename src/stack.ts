@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { buildApp } from './api/app.js';
 import type { AppConfig } from './config.js';
-import { startDevServer, type RunningDevServer } from './lib/dev-server.js';
-import { connectTemporal, type TemporalConnections } from './lib/temporal-connection.js';
-import { ensureTemporalCli } from './lib/temporal-cli.js';
-import { createWorker } from './worker.js';
+import { startDevServer, type RunningDevServer } from './temporal/dev-server.js';
+import { connectTemporal, type TemporalConnections } from './temporal/connection.js';
+import { ensureTemporalCli } from './temporal/cli.js';
+import { createWorker } from './temporal/worker.js';
 
 export interface RunningStack {
   config: AppConfig;

@@ -1,30 +1,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config.js';
-import { DataValidationError } from '../lib/errors.js';
-import { ModelNotFoundError } from '../lib/model-store.js';
+import { DataValidationError } from '../failures.js';
+import { ModelNotFoundError } from '../storage/model-store.js';
+import type { AppDependencies } from './dependencies.js';
+import { NotFoundError } from './errors.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
 import runRoutes from './routes/runs.js';
 import scheduleRoutes from './routes/schedules.js';
-
-export interface AppDependencies {
-  config: AppConfig;
-  client: Client;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    deps: AppDependencies;
-  }
-}
-
-/** Thrown by routes for a 404 that is not a model (e.g. an unknown run). */
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
 
 export async function buildApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });

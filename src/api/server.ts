@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
-import { connectTemporal } from '../lib/temporal-connection.js';
+import { connectTemporal } from '../temporal/connection.js';
 import { buildApp } from './app.js';
 
 /** Stand-alone API against TEMPORAL_ADDRESS (default 127.0.0.1:7233); workers run elsewhere. */

@@ -5,9 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
-import type { LoanInferenceResult, LoanMonitoringResult, LoanTrainingResult } from '../../src/lib/loan/types.js';
-import { writeLoanSampleData } from '../../src/lib/sample-data/loan.js';
-import { ensureLoanSchedules } from '../../src/schedules.js';
+import type { LoanInferenceResult } from '../../src/pipelines/loan/inference/contract.js';
+import type { LoanMonitoringResult } from '../../src/pipelines/loan/monitoring/contract.js';
+import type { LoanTrainingResult } from '../../src/pipelines/loan/training/contract.js';
+import { writeLoanSampleData } from '../../src/sample-data/loan.js';
+import { ensureLoanSchedules } from '../../src/pipelines/loan/schedules.js';
 import { startTestStack, type TestStack } from './support/test-stack.js';
 
 interface RunBody {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DataValidationError } from '../../src/lib/errors.js';
-import { LOAN_RAW_TABLES, RAW_TABLES, type LoanRawTable } from '../../src/lib/loan/schemas.js';
-import { writeLoanSampleData } from '../../src/lib/sample-data/loan.js';
+import { DataValidationError } from '../../src/failures.js';
+import { LOAN_RAW_TABLES, RAW_TABLES, type LoanRawTable } from '../../src/pipelines/loan/medallion/schemas.js';
+import { writeLoanSampleData } from '../../src/sample-data/loan.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REAL_LOAN_DIR = resolve(REPO_ROOT, '..', 'shared', 'datasets', 'loan');

@@ -8,7 +8,7 @@ import {
   generateMallCustomersCsv,
   SEGMENTATION_SAMPLE_FILES,
   writeSegmentationSampleData,
-} from '../../src/lib/sample-data/segmentation.js';
+} from '../../src/sample-data/segmentation.js';
 import { fitKMeans } from '../../src/ml/kmeans.js';
 import { fitMinMaxScaler, transformMinMax } from '../../src/ml/minmax-scaler.js';
 

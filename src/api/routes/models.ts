@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { DataValidationError } from '../../lib/errors.js';
-import { listModels, loadModel, type PipelineName } from '../../lib/model-store.js';
-import { assignClusters, type SegmentationModel } from '../../lib/segmentation/model.js';
-import { scoreLoanRows, type LoanModelArtifact } from '../../lib/loan/scoring.js';
-import { predictBodySchema } from '../schemas.js';
+import { DataValidationError } from '../../failures.js';
+import { listModels, loadModel, type PipelineName } from '../../storage/model-store.js';
+import { assignClusters, type SegmentationModel } from '../../pipelines/segmentation/model.js';
+import type { LoanModelArtifact } from '../../pipelines/loan/model.js';
+import { scoreLoanRows } from '../../pipelines/loan/scoring.js';
+import { PredictRequest, type PredictBody } from '../schemas.js';
 
 /** Pulls the model's features out of raw rows; a missing or non-numeric value is a 400 naming row and column. */
 export function numericFeatureRows(rows: Record<string, unknown>[], features: string[]): number[][] {
@@ -93,20 +94,20 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
     async (request) => loadModel(config.modelStoreDir, request.params.modelId),
   );
 
-  app.post<{ Params: { modelId: string }; Body: { rows: Record<string, unknown>[] } }>(
+  app.post<{ Params: { modelId: string }; Body: PredictBody }>(
     '/models/:modelId/predict',
     {
       schema: {
         summary: 'Score rows with a stored model (segmentation: cluster and, for GMM, membership probabilities)',
         tags: ['models'],
-        body: predictBodySchema,
+        body: PredictRequest,
       },
     },
     async (request) => {
       const artifact = await loadModel(config.modelStoreDir, request.params.modelId);
       if (artifact.pipeline === 'segmentation') {
         const model = artifact.model as SegmentationModel;
-        const predictions = assignClusters(model, numericFeatureRows(request.body.rows, model.features));
+        const predictions = assignClusters(model, numericFeatureRows((request.body.rows as Record<string, unknown>[]), model.features));
         return {
           modelId: artifact.modelId,
           predictions: predictions.map(({ cluster, probabilities }) => ({
@@ -115,7 +116,7 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
           })),
         };
       }
-      return scoreLoanApplicants(artifact as LoanModelArtifact, request.body.rows);
+      return scoreLoanApplicants(artifact as LoanModelArtifact, (request.body.rows as Record<string, unknown>[]));
     },
   );
 };

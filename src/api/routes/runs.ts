@@ -1,33 +1,14 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { validateSegmentationInput } from '../../lib/segmentation/validate.js';
-import type { SegmentationInput } from '../../lib/segmentation/types.js';
-import { NotFoundError } from '../app.js';
-import { resolveLoanLayers } from '../../lib/loan/layers.js';
-import { loadLoanModel } from '../../lib/loan/scoring.js';
-import type { LoanInferenceInput, LoanMonitoringInput, LoanTrainingInput } from '../../lib/loan/types.js';
-import { DataValidationError } from '../../lib/errors.js';
-import {
-  loanInferenceBodySchema,
-  loanMonitoringBodySchema,
-  loanTrainingBodySchema,
-  segmentationBodySchema,
-  runAcceptedSchema,
-  runStatusSchema,
-} from '../schemas.js';
+import type { PipelineDefinition } from '../../pipelines/pipeline.js';
+import { PIPELINES, pipelineOfWorkflowType } from '../../pipelines/registry.js';
+import { NotFoundError } from '../errors.js';
+import { RunAccepted, RunParams, RunStatus, type RunStatusBody } from '../schemas.js';
 
-/** Workflow type → the pipeline name the API speaks. */
-const PIPELINE_BY_WORKFLOW_TYPE: Record<string, string> = {
-  segmentationWorkflow: 'segmentation',
-  loanTrainingWorkflow: 'loan-training',
-  loanInferenceWorkflow: 'loan-inference',
-  loanMonitoringWorkflow: 'loan-monitoring',
-};
+type RunState = RunStatusBody['status'];
 
-type RunStatus = 'running' | 'completed' | 'failed';
-
-function runStatus(description: WorkflowExecutionDescription): RunStatus {
+function runState(description: WorkflowExecutionDescription): RunState {
   switch (description.status.name) {
     case 'RUNNING':
     case 'CONTINUED_AS_NEW':
@@ -55,6 +36,7 @@ function failureMessage(err: unknown): { message: string; type?: string; details
   return deepest;
 }
 
+/** `POST /runs/<pipeline>` for every registered pipeline, and `GET /runs/:runId` for any run. */
 const runRoutes: FastifyPluginAsync = async (app) => {
   const { config, client } = app.deps;
 
@@ -63,81 +45,24 @@ const runRoutes: FastifyPluginAsync = async (app) => {
       ? `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(workflowId)}`
       : undefined;
 
-  app.post<{ Body: SegmentationInput }>(
-    '/runs/segmentation',
-    {
-      schema: {
-        summary: 'Start a customer-segmentation run (K-Means or GMM over a k range, elbow-selected)',
-        tags: ['runs'],
-        body: segmentationBodySchema,
-        response: { 202: runAcceptedSchema },
+  for (const pipeline of PIPELINES as PipelineDefinition[]) {
+    app.post<{ Body: object | undefined }>(
+      `/runs/${pipeline.name}`,
+      {
+        schema: {
+          summary: pipeline.summary,
+          tags: ['runs'],
+          body: pipeline.request,
+          response: { 202: RunAccepted },
+        },
       },
-    },
-    async (request, reply) => {
-      // Validate against the files first: bad input is a 400 and starts nothing.
-      const { input } = await validateSegmentationInput(config.dataDir, request.body);
-      const runId = `segmentation-${randomUUID()}`;
-      await client.workflow.start('segmentationWorkflow', {
-        workflowId: runId,
-        taskQueue: config.taskQueue,
-        args: [input],
-      });
-      return reply
-        .status(202)
-        .send({ runId, pipeline: 'segmentation', statusUrl: `/runs/${runId}`, temporalUiUrl: temporalUiLink(runId) });
-    },
-  );
-
-  /** Checks what can be checked up front (the dataset folder and its files, a model to score with). */
-  async function checkLoanRequest(body: { dataset?: string; modelId?: string }, needsModel: boolean): Promise<void> {
-    const dataset = body.dataset ?? 'loan';
-    await resolveLoanLayers(config.dataDir, dataset);
-    if (needsModel) await loadLoanModel(config.modelStoreDir, dataset, body.modelId);
-  }
-
-  const loanRoutes = [
-    {
-      path: 'loan-training',
-      workflowType: 'loanTrainingWorkflow',
-      schema: loanTrainingBodySchema,
-      needsModel: false,
-      summary: 'Start a loan-default training run (medallion layers, quality gate, three models, champion)',
-    },
-    {
-      path: 'loan-inference',
-      workflowType: 'loanInferenceWorkflow',
-      schema: loanInferenceBodySchema,
-      needsModel: true,
-      summary: 'Score one snapshot month with the champion (or a given model)',
-    },
-    {
-      path: 'loan-monitoring',
-      workflowType: 'loanMonitoringWorkflow',
-      schema: loanMonitoringBodySchema,
-      needsModel: true,
-      summary: 'Monitor the model: monthly metrics, PSI drift, dashboard, governance gate (retrains when degraded)',
-    },
-  ] as const;
-
-  for (const route of loanRoutes) {
-    app.post<{ Body: LoanTrainingInput & LoanInferenceInput & LoanMonitoringInput }>(
-      `/runs/${route.path}`,
-      { schema: { summary: route.summary, tags: ['runs'], body: route.schema, response: { 202: runAcceptedSchema } } },
       async (request, reply) => {
-        const body = request.body ?? {};
-        if (body.split?.kind === 'out-of-time' && !body.split.cutoffMonth) {
-          throw new DataValidationError('An out-of-time split needs cutoffMonth (YYYY-MM)', {});
-        }
-        await checkLoanRequest(body, route.needsModel);
-        const runId = `${route.path}-${randomUUID()}`;
-        await client.workflow.start(route.workflowType, {
-          workflowId: runId,
-          taskQueue: config.taskQueue,
-          args: [body],
-        });
+        const args = await pipeline.precheck(config, request.body ?? {});
+        const runId = `${pipeline.name}-${randomUUID()}`;
+        await client.workflow.start(pipeline.workflow, { workflowId: runId, taskQueue: config.taskQueue, args: [args] });
         return reply
           .status(202)
-          .send({ runId, pipeline: route.path, statusUrl: `/runs/${runId}`, temporalUiUrl: temporalUiLink(runId) });
+          .send({ runId, pipeline: pipeline.name, statusUrl: `/runs/${runId}`, temporalUiUrl: temporalUiLink(runId) });
       },
     );
   }
@@ -148,11 +73,11 @@ const runRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         summary: 'Status, progress and result of a run',
         tags: ['runs'],
-        params: { type: 'object', properties: { runId: { type: 'string' } }, required: ['runId'] },
-        response: { 200: runStatusSchema },
+        params: RunParams,
+        response: { 200: RunStatus },
       },
     },
-    async (request) => {
+    async (request): Promise<RunStatusBody> => {
       const { runId } = request.params;
       const handle = client.workflow.getHandle(runId);
       let description: WorkflowExecutionDescription;
@@ -162,8 +87,7 @@ const runRoutes: FastifyPluginAsync = async (app) => {
         if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`Run "${runId}" does not exist`);
         throw err;
       }
-      const status = runStatus(description);
-      const pipeline = PIPELINE_BY_WORKFLOW_TYPE[description.type] ?? description.type;
+      const status = runState(description);
       let progress: unknown = null;
       let result: unknown = null;
       let error: unknown = null;
@@ -182,7 +106,7 @@ const runRoutes: FastifyPluginAsync = async (app) => {
       }
       return {
         runId,
-        pipeline,
+        pipeline: pipelineOfWorkflowType(description.type)?.name ?? description.type,
         status,
         temporalStatus: description.status.name,
         startedAt: description.startTime.toISOString(),

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { LOAN_SCHEDULES } from '../../schedules.js';
-import { NotFoundError } from '../app.js';
-import { DataValidationError } from '../../lib/errors.js';
+import { LOAN_SCHEDULES } from '../../pipelines/loan/schedules.js';
+import { NotFoundError } from '../errors.js';
+import { DataValidationError } from '../../failures.js';
 
 const scheduleRoutes: FastifyPluginAsync = async (app) => {
   const { client } = app.deps;

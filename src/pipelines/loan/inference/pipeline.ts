@@ -1,0 +1,18 @@
+import { definePipeline } from '../../pipeline.js';
+import { LOAN_PIPELINES } from '../config.js';
+import { checkLoanRequest } from '../precheck.js';
+import { createLoanInferenceActivities } from './activities.js';
+import { LoanInferenceRequest } from './contract.js';
+import { loanInferenceWorkflow } from './workflows.js';
+
+export const loanInferencePipeline = definePipeline({
+  name: LOAN_PIPELINES.inference,
+  summary: 'Score one snapshot month with the champion (or a given model)',
+  request: LoanInferenceRequest,
+  workflow: loanInferenceWorkflow,
+  async precheck(config, request) {
+    await checkLoanRequest(config, request, true);
+    return request;
+  },
+  activities: createLoanInferenceActivities,
+});

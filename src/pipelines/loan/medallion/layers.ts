@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveDatasetFolder } from '../../../storage/datasets.js';
+import { sha256File } from '../../../storage/duckdb.js';
+import { DataValidationError } from '../../../failures.js';
+import { LOAN_RAW_TABLES, RAW_TABLES } from './schemas.js';
+import type { LoanLayers } from '../contract.js';
+
+/** Written last into a layers folder: its presence means bronze, silver and the quality gate all finished. */
+export const SILVER_COMPLETE_MARKER = '_SILVER_COMPLETE.json';
+
+/** The medallion layers of one dataset version live under DATA_DIR/lakehouse/<dataset>/<content hash>. */
+export async function resolveLoanLayers(dataDir: string, dataset: string): Promise<LoanLayers> {
+  const rawDir = await resolveDatasetFolder(dataDir, dataset);
+  const fingerprints: Record<string, string> = {};
+  for (const table of LOAN_RAW_TABLES) {
+    const file = RAW_TABLES[table].file;
+    const path = join(rawDir, file);
+    try {
+      await access(path);
+    } catch {
+      throw new DataValidationError(`Dataset "${dataset}" lacks ${file}`, { file, table });
+    }
+    fingerprints[table] = await sha256File(path);
+  }
+  const version = createHash('sha256').update(JSON.stringify(fingerprints)).digest('hex').slice(0, 16);
+  const layersDir = join(dataDir, 'lakehouse', dataset.replace(/[^A-Za-z0-9._-]/g, '_'), version);
+  return {
+    dataset,
+    rawDir,
+    layersDir,
+    bronzeDir: join(layersDir, 'bronze'),
+    silverDir: join(layersDir, 'silver'),
+    goldDir: join(layersDir, 'gold'),
+    fingerprints,
+  };
+}

@@ -1,0 +1,18 @@
+import { definePipeline } from '../../pipeline.js';
+import { LOAN_PIPELINES } from '../config.js';
+import { checkLoanRequest } from '../precheck.js';
+import { createLoanMonitoringActivities } from './activities.js';
+import { LoanMonitoringRequest } from './contract.js';
+import { loanMonitoringWorkflow } from './workflows.js';
+
+export const loanMonitoringPipeline = definePipeline({
+  name: LOAN_PIPELINES.monitoring,
+  summary: 'Monitor the model: monthly metrics, PSI drift, dashboard, governance gate (retrains when degraded)',
+  request: LoanMonitoringRequest,
+  workflow: loanMonitoringWorkflow,
+  async precheck(config, request) {
+    await checkLoanRequest(config, request, true);
+    return request;
+  },
+  activities: createLoanMonitoringActivities,
+});

@@ -1,0 +1,35 @@
+import { loadModel, getChampion } from '../../storage/model-store.js';
+import { DataValidationError } from '../../failures.js';
+import { predictProba } from '../../ml/classifiers.js';
+import type { LoanModelArtifact, LoanModelPayload } from './model.js';
+import { encodeLoanRows } from './features.js';
+
+/** The model asked for, or the dataset's champion; a clear error when there is none yet. */
+export async function loadLoanModel(
+  modelStoreDir: string,
+  dataset: string,
+  modelId?: string,
+): Promise<LoanModelArtifact> {
+  const id = modelId ?? (await getChampion(modelStoreDir, 'loan', dataset))?.modelId;
+  if (!id) {
+    throw new DataValidationError(`No loan model has been trained on "${dataset}" yet: run loan-training first`, {
+      file: dataset,
+    });
+  }
+  const artifact = await loadModel<LoanModelPayload>(modelStoreDir, id);
+  if (artifact.pipeline !== 'loan') throw new DataValidationError(`Model "${id}" is not a loan model`, {});
+  return artifact;
+}
+
+/** Scores rows (raw gold-shaped records) with the model's own encoder and decision threshold. */
+export function scoreLoanRows(
+  artifact: LoanModelArtifact,
+  rows: Record<string, unknown>[],
+): { proba: Float64Array; prediction: Uint8Array } {
+  const { classifier, encoder, threshold } = artifact.model;
+  const x = encodeLoanRows(encoder, rows, classifier.kind === 'logistic-regression');
+  const proba = predictProba(classifier, x);
+  const prediction = new Uint8Array(proba.length);
+  for (let i = 0; i < proba.length; i++) prediction[i] = proba[i] >= threshold ? 1 : 0;
+  return { proba, prediction };
+}
