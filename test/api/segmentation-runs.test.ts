@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../src/sample-data/segmentation.js';
 import type { SegmentationResult } from '../../src/pipelines/segmentation/contract.js';
-import { startTestStack, type TestStack } from './support/test-stack.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 const MALL_FEATURES = ['Annual Income (k$)', 'Spending Score (1-100)'];
 

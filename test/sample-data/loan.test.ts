@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { DataValidationError } from '../../src/failures.js';
 import { LOAN_RAW_TABLES, RAW_TABLES, type LoanRawTable } from '../../src/pipelines/loan/medallion/schemas.js';
 import { writeLoanSampleData } from '../../src/sample-data/loan.js';
+import { REAL_DATA, skipUnlessRealData } from '../support/paths.js';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const REAL_LOAN_DIR = resolve(REPO_ROOT, '..', 'shared', 'datasets', 'loan');
+const REAL_LOAN_DIR = REAL_DATA.loanDir;
 
 interface Csv {
   columns: string[];
@@ -94,11 +92,7 @@ describe('loan sample data generator', () => {
     }
   });
 
-  it('matches the headers of the real course files when they are present', async (t) => {
-    if (!existsSync(REAL_LOAN_DIR)) {
-      t.skip('real loan data not present');
-      return;
-    }
+  it('matches the headers of the real course files', { skip: skipUnlessRealData(REAL_LOAN_DIR) }, async () => {
     for (const table of LOAN_RAW_TABLES) {
       const file = RAW_TABLES[table].file;
       const realHeader = (await readFile(join(REAL_LOAN_DIR, file), 'utf8')).split('\n', 1)[0];

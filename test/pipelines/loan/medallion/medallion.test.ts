@@ -6,8 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Json } from '@duckdb/node-api';
-import { atomicWriteParquet, jsonText, sqlString, withDuckDb } from '../../src/storage/duckdb.js';
-import { DataValidationError } from '../../src/failures.js';
+import { atomicWriteParquet, jsonText, sqlString, withDuckDb } from '../../../../src/storage/duckdb.js';
+import { DataValidationError } from '../../../../src/failures.js';
 import {
   buildGold,
   buildGoldForMonth,
@@ -25,8 +25,8 @@ import {
   type LoanRawTable,
   type QualityResult,
   type SilverResult,
-} from '../../src/pipelines/loan/medallion/index.js';
-import { writeLoanSampleData } from '../../src/sample-data/loan.js';
+} from '../../../../src/pipelines/loan/medallion/index.js';
+import { writeLoanSampleData } from '../../../../src/sample-data/loan.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REAL_LOAN_DIR = resolve(REPO_ROOT, '..', 'shared', 'datasets', 'loan');

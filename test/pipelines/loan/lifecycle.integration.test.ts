@@ -6,14 +6,14 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { withDuckDb, sqlString } from '../../src/storage/duckdb.js';
-import { getChampion, loadModel } from '../../src/storage/model-store.js';
-import { writeLoanSampleData } from '../../src/sample-data/loan.js';
-import type { LoanInferenceResult } from '../../src/pipelines/loan/inference/contract.js';
-import type { LoanMonitoringResult } from '../../src/pipelines/loan/monitoring/contract.js';
-import type { LoanTrainingResult } from '../../src/pipelines/loan/training/contract.js';
-import { ensureLoanSchedules, LOAN_SCHEDULES } from '../../src/pipelines/loan/schedules.js';
-import { startTestStack, type TestStack } from './support/test-stack.js';
+import { withDuckDb, sqlString } from '../../../src/storage/duckdb.js';
+import { getChampion, loadModel } from '../../../src/storage/model-store.js';
+import { writeLoanSampleData } from '../../../src/sample-data/loan.js';
+import type { LoanInferenceResult } from '../../../src/pipelines/loan/inference/contract.js';
+import type { LoanMonitoringResult } from '../../../src/pipelines/loan/monitoring/contract.js';
+import type { LoanTrainingResult } from '../../../src/pipelines/loan/training/contract.js';
+import { ensureLoanSchedules, LOAN_SCHEDULES } from '../../../src/pipelines/loan/schedules.js';
+import { startTestStack, type TestStack } from '../../support/test-stack.js';
 
 const REAL_LOAN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets/loan');
 const realDataPresent = await access(join(REAL_LOAN_DIR, 'lms_loan_daily.csv')).then(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { niceTicks } from '../../src/charts/axes.js';
+import { niceTicks } from '../../../../src/charts/axes.js';
 import {
   DASHBOARD_HEIGHT,
   DASHBOARD_WIDTH,
@@ -8,10 +8,10 @@ import {
   buildDashboardSvg,
   monthLabelIndices,
   renderDashboardPng,
-} from '../../src/pipelines/loan/monitoring/dashboard.js';
-import { splitIntoSegments } from '../../src/charts/line-chart.js';
-import { rasterizeSvg, renderSvgToPng } from '../../src/charts/render.js';
-import { escapeXml, estimateTextWidth, truncateText } from '../../src/charts/svg.js';
+} from '../../../../src/pipelines/loan/monitoring/dashboard.js';
+import { splitIntoSegments } from '../../../../src/charts/line-chart.js';
+import { rasterizeSvg, renderSvgToPng } from '../../../../src/charts/render.js';
+import { escapeXml, estimateTextWidth, truncateText } from '../../../../src/charts/svg.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActivities } from '../../../src/pipelines/registry.js';
-import { loadConfig, type AppConfig } from '../../../src/config.js';
-import { ensureTemporalCli } from '../../../src/temporal/cli.js';
-import { bundleWorkflows, createWorker } from '../../../src/temporal/worker.js';
+import { createActivities } from '../../src/pipelines/registry.js';
+import { loadConfig, type AppConfig } from '../../src/config.js';
+import { ensureTemporalCli } from '../../src/temporal/cli.js';
+import { bundleWorkflows, createWorker } from '../../src/temporal/worker.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 

@@ -10,7 +10,7 @@ import type { LoanMonitoringResult } from '../../src/pipelines/loan/monitoring/c
 import type { LoanTrainingResult } from '../../src/pipelines/loan/training/contract.js';
 import { writeLoanSampleData } from '../../src/sample-data/loan.js';
 import { ensureLoanSchedules } from '../../src/pipelines/loan/schedules.js';
-import { startTestStack, type TestStack } from './support/test-stack.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
 
 interface RunBody {
   status: string;

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadModel } from '../../src/storage/model-store.js';
-import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../src/sample-data/segmentation.js';
-import type { SegmentationInput, SegmentationProgress, SegmentationResult } from '../../src/pipelines/segmentation/contract.js';
-import type { SweepChunkInput } from '../../src/pipelines/segmentation/activities.js';
-import { startTestStack, type TestStack } from './support/test-stack.js';
+import { loadModel } from '../../../src/storage/model-store.js';
+import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../../src/sample-data/segmentation.js';
+import type { SegmentationInput, SegmentationProgress, SegmentationResult } from '../../../src/pipelines/segmentation/contract.js';
+import type { SweepChunkInput } from '../../../src/pipelines/segmentation/activities.js';
+import { startTestStack, type TestStack } from '../../support/test-stack.js';
 
 const MALL_FEATURES = ['Annual Income (k$)', 'Spending Score (1-100)'];
 
