@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DashboardInput, renderDashboardPng } from '../src/pipelines/loan/monitoring/dashboard.js';
-import { mulberry32 as seededRandom } from '../src/ml/prng.js';
+import { mulberry32 as seededRandom } from '../src/ml/random.js';
 
 const DEFAULT_OUTPUT = '.state/sample-dashboard.png';
 

@@ -2,7 +2,7 @@
  * One entry point over the three tabular classifiers. Models are plain JSON objects discriminated by `kind`, so a
  * model read back from disk (JSON.parse) can be passed straight to `predictProba`.
  */
-import type { FeatureRows } from './decision-tree.js';
+import type { FeatureRows } from './tabular-input.js';
 import {
   fitGradientBoosting,
   predictProbaBoosting,
@@ -22,7 +22,7 @@ import {
   type RandomForestOptions,
 } from './random-forest.js';
 
-export type { FeatureRows } from './decision-tree.js';
+export type { FeatureRows } from './tabular-input.js';
 
 export type ClassifierModel = LogisticRegressionModel | RandomForestModel | GradientBoostingModel;
 export type ClassifierKind = ClassifierModel['kind'];

@@ -5,19 +5,12 @@
  * stratified validation fraction with sklearn's rule (stop when none of the last n_iter_no_change validation
  * scores beat the one before them by more than tol).
  */
-import {
-  assertRowWidths,
-  binColumns,
-  createGradientWorkspace,
-  DEFAULT_MAX_BINS,
-  growGradientTree,
-  predictTreeRow,
-  toBinaryLabels,
-  toColumns,
-  type FeatureRows,
-  type TreeArrays,
-} from './decision-tree.js';
+import { createGradientWorkspace, growGradientTree } from './gradient-tree.js';
+import { clamp, expit, log1pExp } from './math.js';
 import { stratifiedSplit } from './split.js';
+import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './tabular-input.js';
+import { predictTreeRow, type TreeArrays } from './tree-arrays.js';
+import { binColumns, DEFAULT_MAX_BINS } from './tree-binning.js';
 
 export interface GradientBoostingParams {
   learningRate: number;
@@ -71,7 +64,6 @@ export const GRADIENT_BOOSTING_DEFAULTS: GradientBoostingParams = {
   seed: 0,
 };
 
-const FLOAT64_EPS = 2.220446049250313e-16;
 /** sklearn's min_hessian_to_split. */
 const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
@@ -89,17 +81,11 @@ function validateParams(p: GradientBoostingParams): void {
   if (!Number.isInteger(p.nIterNoChange) || p.nIterNoChange < 1) throw new RangeError('nIterNoChange must be >= 1');
 }
 
-export function sigmoid(raw: number): number {
-  return 1 / (1 + Math.exp(-raw));
-}
-
 /** Mean half-binomial loss log(1 + e^raw) − y·raw, computed stably. */
 export function meanBinomialLoss(labels: ArrayLike<number>, raw: ArrayLike<number>): number {
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
-    const r = raw[i];
-    const softplus = r > 0 ? r + Math.log1p(Math.exp(-r)) : Math.log1p(Math.exp(r));
-    total += softplus - labels[i] * r;
+    total += log1pExp(raw[i]) - labels[i] * raw[i];
   }
   return total / labels.length;
 }
@@ -169,7 +155,8 @@ export function fitGradientBoosting(
     shrinkage: params.learningRate,
   };
 
-  const positiveRate = Math.min(Math.max(mean(trainLabels), FLOAT64_EPS), 1 - FLOAT64_EPS);
+  // sklearn clips the baseline's positive rate to [eps, 1 - eps] so that the log-odds stay finite.
+  const positiveRate = clamp(mean(trainLabels), Number.EPSILON, 1 - Number.EPSILON);
   const baseline = Math.log(positiveRate / (1 - positiveRate));
   const raw = new Float64Array(nRows).fill(baseline);
   const validationRaw = new Float64Array(validationRows.length).fill(baseline);
@@ -227,5 +214,5 @@ export function predictRawBoosting(model: GradientBoostingModel, X: FeatureRows)
 
 /** P(y = 1) per row. */
 export function predictProbaBoosting(model: GradientBoostingModel, X: FeatureRows): Float64Array {
-  return predictRawBoosting(model, X).map(sigmoid);
+  return predictRawBoosting(model, X).map(expit);
 }

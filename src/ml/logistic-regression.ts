@@ -6,7 +6,9 @@
  * (d+1)² Hessian is tiny and Newton converges to machine precision in ~6–10 iterations, unlike lbfgs' looser tol.
  * Missing values (NaN) are imputed with the training mean (i.e. contribute 0 after standardisation).
  */
-import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './decision-tree.js';
+import { choleskyLower, choleskySolve } from './linalg.js';
+import { log1pExp, sigmoid } from './math.js';
+import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './tabular-input.js';
 
 export interface LogisticRegressionParams {
   /** Inverse regularisation strength (sklearn's C). */
@@ -68,16 +70,6 @@ function standardise(columns: Float64Array[]): Standardised {
   return { mean, scale, z };
 }
 
-function log1pExp(t: number): number {
-  return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
-}
-
-function sigmoid(t: number): number {
-  if (t >= 0) return 1 / (1 + Math.exp(-t));
-  const e = Math.exp(t);
-  return e / (1 + e);
-}
-
 /** Linear predictor for all rows: b + Σ_f w_f z_f (coefficients packed as [w..., b]). */
 function linearPredictor(z: Float64Array[], beta: Float64Array, out: Float64Array): void {
   const d = z.length;
@@ -96,37 +88,6 @@ function objective(z: Float64Array[], labels: Float64Array, beta: Float64Array, 
   let penalty = 0;
   for (let f = 0; f < z.length; f++) penalty += beta[f] * beta[f];
   return loss + 0.5 * alpha * penalty;
-}
-
-/** In-place Cholesky factorisation of a symmetric positive-definite row-major matrix (lower triangle). */
-function cholesky(a: Float64Array, n: number): boolean {
-  for (let j = 0; j < n; j++) {
-    let diag = a[j * n + j];
-    for (let k = 0; k < j; k++) diag -= a[j * n + k] * a[j * n + k];
-    if (!(diag > 0)) return false;
-    const root = Math.sqrt(diag);
-    a[j * n + j] = root;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / root;
-    }
-  }
-  return true;
-}
-
-/** Solves L Lᵀ x = b given the Cholesky factor L (lower triangle of `l`). */
-function choleskySolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
-  const x = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) x[i] -= l[i * n + k] * x[k];
-    x[i] /= l[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) x[i] -= l[k * n + i] * x[k];
-    x[i] /= l[i * n + i];
-  }
-  return x;
 }
 
 /** Gradient and Hessian of the objective at the current linear predictor. */
@@ -208,13 +169,14 @@ export function fitLogisticRegression(
     iteration++;
     // Tiny ridge if the Hessian is numerically singular (only possible via the intercept on degenerate data).
     let jitter = 0;
-    while (!cholesky(hessian, d + 1)) {
+    let factor = choleskyLower(hessian, d + 1);
+    while (factor === null) {
       jitter = jitter === 0 ? 1e-10 : jitter * 10;
       const fresh = gradientAndHessian(z, labels, beta, alpha, eta).hessian;
       for (let k = 0; k <= d; k++) fresh[k * (d + 1) + k] += jitter;
-      hessian.set(fresh);
+      factor = choleskyLower(fresh, d + 1);
     }
-    const step = choleskySolve(hessian, d + 1, gradient);
+    const step = choleskySolve(factor, d + 1, gradient);
     // Backtracking (Armijo) line search on the Newton direction. Near the optimum the predicted decrease drops
     // below the rounding noise of the objective, where Armijo tests are meaningless: take the full step there.
     const predictedDecrease = step.reduce((s, v, k) => s + v * gradient[k], 0);

@@ -2,6 +2,7 @@
  * Binary-classification metrics matching scikit-learn's definitions (labels are 0/1, scores are real numbers).
  * All functions are pure and allocate only O(n) typed arrays.
  */
+import { clamp, labelsAtThreshold } from './math.js';
 
 export interface ConfusionCounts {
   tn: number;
@@ -36,9 +37,6 @@ export interface ClassificationSummary {
   threshold: number;
   confusion: ConfusionCounts;
 }
-
-/** float64 machine epsilon: sklearn's log_loss clips probabilities to [eps, 1 - eps]. */
-const FLOAT64_EPS = 2.220446049250313e-16;
 
 function assertSameLength(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   if (a.length !== b.length) throw new RangeError(`${what}: length mismatch (${a.length} vs ${b.length})`);
@@ -235,7 +233,7 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
   return accuracyFromCounts(confusionMatrix(yTrue, yPred));
 }
 
-/** Mean binary cross-entropy; probabilities clipped to [eps, 1 - eps] like sklearn.metrics.log_loss. */
+/** Mean binary cross-entropy; probabilities clipped to [eps, 1 - eps] (float64 eps) like sklearn.metrics.log_loss. */
 export function logLoss(yTrue: ArrayLike<number>, proba: ArrayLike<number>): number {
   assertSameLength(yTrue, proba, 'logLoss');
   assertBinaryLabels(yTrue, 'logLoss');
@@ -244,27 +242,20 @@ export function logLoss(yTrue: ArrayLike<number>, proba: ArrayLike<number>): num
     const p = proba[i];
     if (Number.isNaN(p)) throw new RangeError(`logLoss: probability at index ${i} is NaN`);
     // sklearn clips p and (1 - p) separately, so mirror that exactly.
-    const pPos = Math.min(Math.max(p, FLOAT64_EPS), 1 - FLOAT64_EPS);
-    const pNeg = Math.min(Math.max(1 - p, FLOAT64_EPS), 1 - FLOAT64_EPS);
+    const pPos = clamp(p, Number.EPSILON, 1 - Number.EPSILON);
+    const pNeg = clamp(1 - p, Number.EPSILON, 1 - Number.EPSILON);
     total -= yTrue[i] === 1 ? Math.log(pPos) : Math.log(pNeg);
   }
   return total / yTrue.length;
 }
 
-/** Thresholds probabilities (`proba >= threshold` is positive, like sklearn's FixedThresholdClassifier). */
-export function predictLabels(proba: ArrayLike<number>, threshold = 0.5): Uint8Array {
-  const labels = new Uint8Array(proba.length);
-  for (let i = 0; i < proba.length; i++) labels[i] = proba[i] >= threshold ? 1 : 0;
-  return labels;
-}
-
-/** The usual test-set report for a probabilistic binary classifier. */
+/** The usual test-set report for a probabilistic binary classifier; `proba >= threshold` counts as positive. */
 export function classificationSummary(
   yTrue: ArrayLike<number>,
   proba: ArrayLike<number>,
   threshold = 0.5,
 ): ClassificationSummary {
-  const confusion = confusionMatrix(yTrue, predictLabels(proba, threshold));
+  const confusion = confusionMatrix(yTrue, labelsAtThreshold(proba, threshold));
   return {
     auc: rocAuc(yTrue, proba),
     precision: precisionFromCounts(confusion),

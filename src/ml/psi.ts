@@ -3,8 +3,9 @@
  *   PSI = Σ_bins (actual% − expected%) · ln(actual% / expected%)
  * Bin edges come from the expected (reference, usually training) sample. Proportions are floored at a small
  * epsilon so empty bins give a large-but-finite contribution instead of ±Infinity.
- * Rule of thumb: < 0.1 stable, 0.1–0.25 moderate shift, > 0.25 significant shift.
+ * Rule of thumb (PSI_BANDS): < 0.1 stable, 0.1–0.25 moderate shift, ≥ 0.25 significant shift.
  */
+import { searchSortedLeft, sortedWithoutNaN } from './math.js';
 
 export type PsiBinStrategy = 'quantile' | 'uniform';
 
@@ -57,10 +58,16 @@ export type PsiSeverity = 'stable' | 'moderate' | 'significant';
 
 const DEFAULT_EPSILON = 1e-4;
 
-/** Interprets a PSI value with the industry-standard 0.1 / 0.25 cut-offs. */
+/**
+ * The industry-standard PSI cut-offs: below `moderate` the distribution is stable, from `moderate` it is a moderate
+ * shift, from `significant` a significant one (each cut-off belongs to the higher band).
+ */
+export const PSI_BANDS = { moderate: 0.1, significant: 0.25 } as const;
+
+/** Interprets a PSI value with the PSI_BANDS cut-offs. */
 export function psiSeverity(psi: number): PsiSeverity {
-  if (psi < 0.1) return 'stable';
-  if (psi < 0.25) return 'moderate';
+  if (psi < PSI_BANDS.moderate) return 'stable';
+  if (psi < PSI_BANDS.significant) return 'moderate';
   return 'significant';
 }
 
@@ -73,12 +80,6 @@ function psiTerms(expectedPct: ArrayLike<number>, actualPct: ArrayLike<number>, 
     psi += (a - e) * Math.log(a / e);
   }
   return psi;
-}
-
-function sortedFinite(sample: ArrayLike<number>): Float64Array {
-  const values: number[] = [];
-  for (let i = 0; i < sample.length; i++) if (!Number.isNaN(sample[i])) values.push(sample[i]);
-  return Float64Array.from(values).sort();
 }
 
 /** numpy's default ('linear') quantile of an ascending-sorted array. */
@@ -105,18 +106,6 @@ function interiorEdges(sorted: Float64Array, bins: number, strategy: PsiBinStrat
   return uniqueAscending(edges);
 }
 
-/** Bin index of x: the number of edges strictly below x (so bins are right-closed). */
-function binIndex(edges: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x <= edges[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 interface BinnedShares {
   binPct: Float64Array;
   missingPct: number;
@@ -128,7 +117,8 @@ function binShares(edges: ArrayLike<number>, sample: ArrayLike<number>): BinnedS
   for (let i = 0; i < sample.length; i++) {
     const x = sample[i];
     if (Number.isNaN(x)) missing++;
-    else counts[binIndex(edges, x)]++;
+    // Bins are right-closed: x's bin is the number of edges strictly below it.
+    else counts[searchSortedLeft(edges, x)]++;
   }
   const n = sample.length;
   return { binPct: counts.map((c) => c / n), missingPct: missing / n };
@@ -142,7 +132,7 @@ export function buildPsiReference(
 ): PsiReference {
   if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer, got ${bins}`);
   if (sample.length === 0) throw new RangeError('buildPsiReference: empty reference sample');
-  const sorted = sortedFinite(sample);
+  const sorted = sortedWithoutNaN(sample);
   for (const x of sorted) if (!Number.isFinite(x)) throw new RangeError('buildPsiReference: infinite value in sample');
   const edges = sorted.length > 0 ? interiorEdges(sorted, bins, strategy) : [];
   const { binPct, missingPct } = binShares(edges, sample);

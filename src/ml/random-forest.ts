@@ -4,19 +4,11 @@
  * probability = mean of per-tree leaf positive shares. Bootstrap duplicates are handled as integer row weights
  * (as sklearn does), so each tree only touches the ~63% distinct rows.
  */
-import {
-  accumulateTreePredictions,
-  assertRowWidths,
-  binColumns,
-  createClassificationWorkspace,
-  DEFAULT_MAX_BINS,
-  growClassificationTree,
-  toBinaryLabels,
-  toColumns,
-  type FeatureRows,
-  type TreeArrays,
-} from './decision-tree.js';
-import { mulberry32, randomInt, type Rng } from './prng.js';
+import { createClassificationWorkspace, growClassificationTree } from './classification-tree.js';
+import { mulberry32, randomInt, type UniformRng } from './random.js';
+import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './tabular-input.js';
+import { accumulateTreePredictions, type TreeArrays } from './tree-arrays.js';
+import { binColumns, DEFAULT_MAX_BINS } from './tree-binning.js';
 
 export type MaxFeatures = 'sqrt' | 'log2' | 'all' | number;
 
@@ -77,7 +69,7 @@ function validateParams(p: RandomForestParams): void {
 }
 
 /** Bootstrap sample as per-row multiplicities plus the list of rows drawn at least once. */
-function drawBootstrap(nRows: number, rng: Rng, weights: Float64Array): Int32Array {
+function drawBootstrap(nRows: number, rng: UniformRng, weights: Float64Array): Int32Array {
   weights.fill(0);
   for (let k = 0; k < nRows; k++) weights[randomInt(rng, nRows)] += 1;
   let drawn = 0;

@@ -1,19 +1,29 @@
 /**
- * Seeded pseudo-random numbers: xoshiro128** seeded through splitmix32.
+ * Seeded pseudo-random numbers: one module, two generators. Both are pure JS and deterministic across platforms
+ * (the same seed gives the same numbers in an activity, a test or a benchmark); neither is cryptographic.
  *
- * Pure JS and deterministic across platforms, so the same seed gives the same numbers in an activity, a test
- * or a benchmark. Not cryptographic.
+ * - `createRng` (xoshiro128** seeded through splitmix32): 53-bit floats, integers and normals. Segmentation
+ *   (k-means, Gaussian mixture) and benchmarks use it.
+ * - `mulberry32`: a bare `UniformRng` with a 32-bit state, plenty for resampling. The tabular classifiers (splits,
+ *   bootstraps, feature sampling) and the sample-data generators use it; their fixtures pin its stream.
+ *
+ * `randomInt` and `shuffleInPlace` take any `UniformRng`: a mulberry32 generator, or an `Rng`'s `next`.
  */
 
+/** A function returning uniform floats in [0, 1). */
+export type UniformRng = () => number;
+
+/** A seeded xoshiro128** generator (see createRng). */
 export interface Rng {
+  // Function-valued properties, not methods: none uses `this`, so `rng.next` can be passed on as a UniformRng.
   /** Uniform float in [0, 1) with 53 bits of resolution. */
-  next(): number;
+  next: () => number;
   /** Uniform integer in [0, n). */
-  int(n: number): number;
+  int: (n: number) => number;
   /** Normal sample, mean 0 and standard deviation 1 unless given. */
-  normal(mean?: number, sd?: number): number;
+  normal: (mean?: number, sd?: number) => number;
   /** Uniform unsigned 32-bit integer. */
-  uint32(): number;
+  uint32: () => number;
 }
 
 const TWO_POW_32 = 0x1_0000_0000;
@@ -38,6 +48,7 @@ function toSeed32(seed: number): number {
   return (low ^ Math.imul(high, 0x27d4eb2d)) >>> 0;
 }
 
+/** xoshiro128** generator seeded through splitmix32: 53-bit floats, integers and normals. */
 export function createRng(seed: number): Rng {
   let mixState = toSeed32(seed);
   const words = new Uint32Array(4);
@@ -70,7 +81,7 @@ export function createRng(seed: number): Rng {
 
   const int = (n: number): number => {
     if (!Number.isInteger(n) || n <= 0) throw new RangeError(`Rng.int: n must be a positive integer, got ${n}`);
-    return Math.floor(next() * n);
+    return randomInt(next, n);
   };
 
   const standardNormal = (): number => {
@@ -98,4 +109,32 @@ export function createRng(seed: number): Rng {
 
 function rotl(x: number, bits: number): number {
   return (x << bits) | (x >>> (32 - bits));
+}
+
+/** Seeded mulberry32 generator: same seed → same stream on every platform; 2^32 period. */
+export function mulberry32(seed: number): UniformRng {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform integer in [0, n). */
+export function randomInt(rng: UniformRng, n: number): number {
+  return Math.floor(rng() * n);
+}
+
+/** Fisher–Yates shuffle, in place; returns the same array for chaining. */
+export function shuffleInPlace<T extends { length: number; [index: number]: number }>(items: T, rng: UniformRng): T {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(rng, i + 1);
+    const tmp = items[i];
+    items[i] = items[j];
+    items[j] = tmp;
+  }
+  return items;
 }

@@ -1,4 +1,5 @@
-import { mulberry32, shuffleInPlace } from './prng.js';
+/** Seeded, stratified train/test split of row indices (sklearn's StratifiedShuffleSplit sizes). */
+import { mulberry32, shuffleInPlace } from './random.js';
 
 export interface IndexSplit {
   train: number[];

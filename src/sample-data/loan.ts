@@ -17,7 +17,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mulberry32, type Rng } from '../ml/prng.js';
+import { clamp, expit } from '../ml/math.js';
+import { mulberry32, type UniformRng as Rng } from '../ml/random.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { DataValidationError } from '../failures.js';
 import {
@@ -103,7 +104,6 @@ function pickWeighted<T>(rng: Rng, items: readonly (readonly [T, number])[]): T 
   return items[items.length - 1][0];
 }
 
-const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 /** Folds values beyond a bound back inside (instead of clamping), so bounds do not pile up as spikes. */
 function reflect(x: number, lo: number, hi: number): number {
   if (x > hi) return hi - ((hi - lo) / 2) * (1 - hi / x);
@@ -111,7 +111,6 @@ function reflect(x: number, lo: number, hi: number): number {
   return x;
 }
 const clampRound = (x: number, lo: number, hi: number): number => clamp(Math.round(x), lo, hi);
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 // ---------------------------------------------------------------------------------------------
 // Formatting like the course files (written by pandas: Python float repr, ISO dates).
@@ -377,7 +376,7 @@ function calibrateIntercept(scores: number[], rate: number): number {
   let hi = 20;
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;
-    const mean = scores.reduce((sum, s) => sum + sigmoid(s + mid), 0) / scores.length;
+    const mean = scores.reduce((sum, s) => sum + expit(s + mid), 0) / scores.length;
     if (mean < rate) lo = mid;
     else hi = mid;
   }
@@ -416,7 +415,7 @@ function drawProfiles(seed: number, count: number, drift: DriftSettings): Profil
   );
   return partial.map((p, i) => {
     const riskScore = scores[i];
-    const probability = sigmoid(riskScore + (p.drifted ? after : before));
+    const probability = expit(riskScore + (p.drifted ? after : before));
     return { ...p, riskScore, defaults: streamFor(seed, STREAM.outcome, i)() < probability };
   });
 }

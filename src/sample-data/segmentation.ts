@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mulberry32 } from '../ml/prng.js';
+import { clamp } from '../ml/math.js';
+import { mulberry32 } from '../ml/random.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
 /**
@@ -95,10 +96,6 @@ function deriveSeed(seed: number, label: string): number {
 
 function uniformInt(rng: Rng, min: number, max: number): number {
   return min + Math.floor(rng.uniform() * (max - min + 1));
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
 }
 
 /** Normal restricted to [min, max] by rejection (clamping would pile values up on the bounds). */

@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+/** A user-given name (a dataset, a workflow id) as one safe path segment: anything unusual becomes `_`. */
+export function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 /** A unique sibling temp path: same directory, so the final rename is atomic on POSIX file systems. */
 export function tempSiblingPath(path: string): string {
   return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -1,16 +1,18 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from './atomic-file.js';
+import { safeFileName, writeJsonAtomic } from './atomic-file.js';
 
 /** Bumped when the artifact layout changes; readers refuse versions they do not know. */
 export const MODEL_ARTIFACT_SCHEMA_VERSION = 1;
 
-export type PipelineName = 'segmentation' | 'loan';
+/** The families of stored models: each pipeline that saves models names its artifacts with one of these. */
+export const MODEL_PIPELINES = ['segmentation', 'loan'] as const;
+export type ModelPipeline = (typeof MODEL_PIPELINES)[number];
 
 /** What every stored model carries besides its weights: enough to reproduce and audit it. */
 export interface ModelMetadata {
   modelId: string;
-  pipeline: PipelineName;
+  pipeline: ModelPipeline;
   /** The algorithm, e.g. 'kmeans', 'gmm', 'gradient-boosting'. */
   algorithm: string;
   createdAt: string;
@@ -75,7 +77,7 @@ export async function loadModel<TModel = unknown>(storeDir: string, modelId: str
 }
 
 /** Metadata of every stored model (weights left out), newest first. */
-export async function listModels(storeDir: string, pipeline?: PipelineName): Promise<ModelMetadata[]> {
+export async function listModels(storeDir: string, pipeline?: ModelPipeline): Promise<ModelMetadata[]> {
   let names: string[];
   try {
     names = await readdir(storeDir);
@@ -97,7 +99,7 @@ export async function listModels(storeDir: string, pipeline?: PipelineName): Pro
 }
 
 interface ChampionPointer {
-  pipeline: PipelineName;
+  pipeline: ModelPipeline;
   /** A champion serves one dataset: a model trained on another dataset's data never takes its place. */
   dataset: string;
   modelId: string;
@@ -105,8 +107,8 @@ interface ChampionPointer {
   reason: string;
 }
 
-function championPath(storeDir: string, pipeline: PipelineName, dataset: string): string {
-  return join(storeDir, `champion-${pipeline}--${dataset.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+function championPath(storeDir: string, pipeline: ModelPipeline, dataset: string): string {
+  return join(storeDir, `champion-${pipeline}--${safeFileName(dataset)}.json`);
 }
 
 export async function setChampion(storeDir: string, pointer: ChampionPointer): Promise<void> {
@@ -115,7 +117,7 @@ export async function setChampion(storeDir: string, pointer: ChampionPointer): P
 
 export async function getChampion(
   storeDir: string,
-  pipeline: PipelineName,
+  pipeline: ModelPipeline,
   dataset: string,
 ): Promise<ChampionPointer | undefined> {
   try {

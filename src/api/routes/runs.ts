@@ -59,7 +59,11 @@ const runRoutes: FastifyPluginAsync = async (app) => {
       async (request, reply) => {
         const args = await pipeline.precheck(config, request.body ?? {});
         const runId = `${pipeline.name}-${randomUUID()}`;
-        await client.workflow.start(pipeline.workflow, { workflowId: runId, taskQueue: config.taskQueue, args: [args] });
+        await client.workflow.start(pipeline.workflow, {
+          workflowId: runId,
+          taskQueue: config.taskQueue,
+          args: [args],
+        });
         return reply
           .status(202)
           .send({ runId, pipeline: pipeline.name, statusUrl: `/runs/${runId}`, temporalUiUrl: temporalUiLink(runId) });

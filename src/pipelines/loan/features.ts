@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { median } from '../../ml/math.js';
 import { sqlString } from '../../storage/duckdb.js';
 import { sqlIdentifier } from '../../storage/sql.js';
 import { GOLD_CATEGORICAL_FEATURES, GOLD_NUMERIC_FEATURES } from './medallion/schemas.js';
@@ -20,11 +21,9 @@ export interface LoanFeatureEncoder {
   medians: number[];
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/** An all-missing column imputes 0 (median of nothing is NaN). */
+function imputationMedian(values: number[]): number {
+  return values.length === 0 ? 0 : median(values);
 }
 
 function toNumber(value: unknown): number {
@@ -45,7 +44,9 @@ export function fitLoanEncoder(
   const featureNames = [...numeric, ...categories.flatMap((c) => c.levels.map((level) => `${c.name}=${level}`))];
   const encoder: LoanFeatureEncoder = { numeric: [...numeric], categorical: categories, featureNames, medians: [] };
   const matrix = encodeLoanRows(encoder, rows);
-  encoder.medians = featureNames.map((_, j) => median(matrix.map((row) => row[j]).filter((v) => !Number.isNaN(v))));
+  encoder.medians = featureNames.map((_, j) =>
+    imputationMedian(matrix.map((row) => row[j]).filter((v) => !Number.isNaN(v))),
+  );
   return encoder;
 }
 

@@ -1,6 +1,7 @@
 import { loadModel, getChampion } from '../../storage/model-store.js';
 import { DataValidationError } from '../../failures.js';
 import { predictProba } from '../../ml/classifiers.js';
+import { labelsAtThreshold } from '../../ml/math.js';
 import type { LoanModelArtifact, LoanModelPayload } from './model.js';
 import { encodeLoanRows } from './features.js';
 
@@ -29,7 +30,5 @@ export function scoreLoanRows(
   const { classifier, encoder, threshold } = artifact.model;
   const x = encodeLoanRows(encoder, rows, classifier.kind === 'logistic-regression');
   const proba = predictProba(classifier, x);
-  const prediction = new Uint8Array(proba.length);
-  for (let i = 0; i < proba.length; i++) prediction[i] = proba[i] >= threshold ? 1 : 0;
-  return { proba, prediction };
+  return { proba, prediction: labelsAtThreshold(proba, threshold) };
 }

@@ -2,6 +2,8 @@ import type { fitGmm } from '../../ml/gmm.js';
 import { predictGmmProba } from '../../ml/gmm.js';
 import { predictKMeans } from '../../ml/kmeans.js';
 import { transformMinMax, type fitMinMaxScaler } from '../../ml/minmax-scaler.js';
+import { DataValidationError } from '../../failures.js';
+import type { ModelArtifact } from '../../storage/model-store.js';
 import type { SegmentationAlgorithm, TestPrediction } from './contract.js';
 
 export type MinMaxScaler = ReturnType<typeof fitMinMaxScaler>;
@@ -50,4 +52,38 @@ export function assignClusters(model: SegmentationModel, rows: (number | null)[]
     });
   }
   return predictions;
+}
+
+/** Pulls the model's features out of raw rows; a missing or non-numeric value is bad input naming row and column. */
+export function numericFeatureRows(rows: Record<string, unknown>[], features: string[]): number[][] {
+  return rows.map((row, rowIndex) =>
+    features.map((feature) => {
+      const value = row[feature];
+      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isFinite(number)) {
+        throw new DataValidationError(
+          value === undefined || value === null
+            ? `Row ${rowIndex} lacks feature "${feature}"`
+            : `Row ${rowIndex} has a non-numeric "${feature}": ${JSON.stringify(value)}`,
+          { row: rowIndex, column: feature },
+        );
+      }
+      return number;
+    }),
+  );
+}
+
+/** Scores raw rows (scaled with the model's own scaler): a cluster each and, for a GMM, its probabilities. */
+export function scoreSegmentationRows(
+  artifact: ModelArtifact<SegmentationModel>,
+  rows: Record<string, unknown>[],
+): { modelId: string; predictions: { cluster: number | null; probabilities?: number[] }[] } {
+  const predictions = assignClusters(artifact.model, numericFeatureRows(rows, artifact.model.features));
+  return {
+    modelId: artifact.modelId,
+    predictions: predictions.map(({ cluster, probabilities }) => ({
+      cluster,
+      ...(probabilities ? { probabilities } : {}),
+    })),
+  };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveDatasetFolder } from '../../../storage/datasets.js';
+import { safeFileName } from '../../../storage/atomic-file.js';
 import { sha256File } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
 import { LOAN_RAW_TABLES, RAW_TABLES } from './schemas.js';
@@ -25,7 +26,7 @@ export async function resolveLoanLayers(dataDir: string, dataset: string): Promi
     fingerprints[table] = await sha256File(path);
   }
   const version = createHash('sha256').update(JSON.stringify(fingerprints)).digest('hex').slice(0, 16);
-  const layersDir = join(dataDir, 'lakehouse', dataset.replace(/[^A-Za-z0-9._-]/g, '_'), version);
+  const layersDir = join(dataDir, 'lakehouse', safeFileName(dataset), version);
   return {
     dataset,
     rawDir,

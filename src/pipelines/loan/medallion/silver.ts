@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWriteParquet, sqlString, withDuckDb, type DuckDBConnection } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
+import { RAW_NUM_MACRO } from './raw-values.js';
 import { assertLoanRawTable, bronzeSource, bronzeTableDir } from './bronze.js';
 import {
   CLICKSTREAM_FEATURES,
@@ -49,17 +50,10 @@ interface ColumnRule {
   from: string;
 }
 
-/**
- * Cleaning macros. Values wrapped in double underscores (`__10000__`, `__-333…__`) are placeholders,
- * not numbers; any other `_` (`52312.68_`, `40_`, `-1_`) is noise on a real value and is stripped.
- */
+/** Cleaning macros; how a raw number is read (placeholders, stray underscores) is `raw_num`, in raw-values.ts. */
 const CLEANING_MACROS = [
   `CREATE OR REPLACE TEMP MACRO raw_text(s) AS NULLIF(trim(s), '')`,
-  // Fast path first: most values are clean, and a plain TRY_CAST is ~5× cheaper than the string surgery.
-  `CREATE OR REPLACE TEMP MACRO raw_num(s) AS
-     CASE WHEN TRY_CAST(s AS DOUBLE) IS NOT NULL THEN TRY_CAST(s AS DOUBLE)
-          WHEN s LIKE '\\_\\_%\\_\\_' ESCAPE '\\' THEN NULL
-          ELSE TRY_CAST(NULLIF(replace(trim(s), '_', ''), '') AS DOUBLE) END`,
+  RAW_NUM_MACRO,
   `CREATE OR REPLACE TEMP MACRO in_range(v, lo, hi) AS CASE WHEN v >= lo AND v <= hi THEN v END`,
   // Integers must be whole: TRY_CAST('11.5' AS INTEGER) would silently round to 12.
   `CREATE OR REPLACE TEMP MACRO whole(v) AS CASE WHEN v = trunc(v) THEN v END`,

@@ -2,6 +2,7 @@
 import type { ConfusionCounts } from '../../../charts/heatmap.js';
 import type { LinePoint } from '../../../charts/line-chart.js';
 import { colors } from '../../../charts/theme.js';
+import { PSI_BANDS } from '../../../ml/psi.js';
 
 export interface DashboardInput {
   title: string; // e.g. 'Loan default model — monitoring 2024-06'
@@ -76,10 +77,10 @@ export function operatingPoint(counts: ConfusionCounts): { fpr: number; tpr: num
   };
 }
 
-/** Conventional PSI bands: < 0.1 stable, 0.1–0.25 moderate shift, ≥ 0.25 significant shift. */
+/** The conventional PSI bands (ml/psi.ts): stable, moderate shift, significant shift. */
 export function psiBand(psi: number): { label: string; color: string } {
-  if (psi < 0.1) return { label: 'stable', color: colors.ok };
-  if (psi < 0.25) return { label: 'moderate shift', color: colors.warn };
+  if (psi < PSI_BANDS.moderate) return { label: 'stable', color: colors.ok };
+  if (psi < PSI_BANDS.significant) return { label: 'moderate shift', color: colors.warn };
   return { label: 'significant shift', color: colors.alert };
 }
 

@@ -15,9 +15,12 @@ export function splitRows(rows: GoldRow[], split: LoanSplit): { train: number[];
     );
   }
   if (!split.cutoffMonth || !/^\d{4}-\d{2}$/.test(split.cutoffMonth)) {
-    throw new DataValidationError(`An out-of-time split needs cutoffMonth as YYYY-MM, got "${split.cutoffMonth ?? ''}"`, {
-      column: 'split.cutoffMonth',
-    });
+    throw new DataValidationError(
+      `An out-of-time split needs cutoffMonth as YYYY-MM, got "${split.cutoffMonth ?? ''}"`,
+      {
+        column: 'split.cutoffMonth',
+      },
+    );
   }
   const cutoff = `${split.cutoffMonth}-01`;
   const train: number[] = [];

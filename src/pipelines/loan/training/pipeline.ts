@@ -13,7 +13,9 @@ export const loanTrainingPipeline = definePipeline({
   workflow: loanTrainingWorkflow,
   async precheck(config, request) {
     if (request.split?.kind === 'out-of-time' && !request.split.cutoffMonth) {
-      throw new DataValidationError('An out-of-time split needs cutoffMonth (YYYY-MM)', { column: 'split.cutoffMonth' });
+      throw new DataValidationError('An out-of-time split needs cutoffMonth (YYYY-MM)', {
+        column: 'split.cutoffMonth',
+      });
     }
     await checkLoanRequest(config, request, false);
     return request;

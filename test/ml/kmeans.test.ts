@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { fitKMeans, predictKMeans } from '../../src/ml/kmeans.js';
 import { findKnee } from '../../src/ml/kneedle.js';
 import { fitMinMaxScaler, transformMinMax } from '../../src/ml/minmax-scaler.js';
+import { FIXTURES_DIR, REAL_DATA, skipUnlessRealData } from '../support/paths.js';
 
 interface SweepReference {
   k: number[];
@@ -27,10 +29,8 @@ interface Reference {
   mall: { features: string[]; kmeans: SweepReference } | null;
 }
 
-const reference = JSON.parse(
-  readFileSync(new URL('../fixtures/segmentation-reference.json', import.meta.url), 'utf8'),
-) as Reference;
-const MALL_CSV = new URL('../../../shared/datasets/Mall_Customers.csv', import.meta.url);
+const reference = JSON.parse(readFileSync(join(FIXTURES_DIR, 'segmentation-reference.json'), 'utf8')) as Reference;
+const MALL_CSV = REAL_DATA.mallCustomers;
 // "No worse than scikit-learn": equal up to floating-point noise in the SSE sum.
 const SSE_RELATIVE_TOLERANCE = 1e-9;
 
@@ -147,20 +147,21 @@ void describe('fitKMeans', () => {
     assert.throws(() => predictKMeans([[0, 0]], [[1, 2, 3]]), RangeError);
   });
 
-  void it('Mall customers, k = 1..50: SSE no worse than scikit-learn’s median, same elbow', (t) => {
-    const mall = reference.mall;
-    if (mall === null || !existsSync(MALL_CSV)) {
-      t.skip('Mall_Customers.csv or its reference numbers are not available');
-      return;
-    }
-    const rows = mallRows();
-    assert.equal(rows.length, 200);
-    const sse = mall.kmeans.k.map((k) => fitKMeans(rows, k, { nInit: 10, seed: 0 }).inertia);
-    assertNoWorseThanMedian(sse, mall.kmeans);
-    // scikit-learn's elbow moves with its seed (its SSE at k = 6..8 varies by a few percent); ours must be the
-    // one it picks most often.
-    const knee = findKnee(mall.kmeans.k, sse).knee;
-    assert.ok(mall.kmeans.kneePerSeed.includes(knee), `knee ${knee}`);
-    assert.equal(knee, mode(mall.kmeans.kneePerSeed));
-  });
+  void it(
+    'Mall customers, k = 1..50: SSE no worse than scikit-learn’s median, same elbow',
+    { skip: skipUnlessRealData(REAL_DATA.mallCustomers) },
+    () => {
+      const mall = reference.mall;
+      assert.ok(mall, 'the fixture holds scikit-learn reference numbers for the Mall data');
+      const rows = mallRows();
+      assert.equal(rows.length, 200);
+      const sse = mall.kmeans.k.map((k) => fitKMeans(rows, k, { nInit: 10, seed: 0 }).inertia);
+      assertNoWorseThanMedian(sse, mall.kmeans);
+      // scikit-learn's elbow moves with its seed (its SSE at k = 6..8 varies by a few percent); ours must be the
+      // one it picks most often.
+      const knee = findKnee(mall.kmeans.k, sse).knee;
+      assert.ok(mall.kmeans.kneePerSeed.includes(knee), `knee ${knee}`);
+      assert.equal(knee, mode(mall.kmeans.kneePerSeed));
+    },
+  );
 });

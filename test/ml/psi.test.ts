@@ -9,6 +9,7 @@ import {
   psiCategoricalFromReference,
   psiFromReference,
   psiFromSamples,
+  PSI_BANDS,
   psiSeverity,
 } from '../../src/ml/psi.js';
 
@@ -74,6 +75,16 @@ describe('psiFromSamples', () => {
     assert.equal(psiSeverity(0.15), 'moderate');
   });
 
+  it('bands PSI at the 0.1 / 0.25 cut-offs, each cut-off belonging to the higher band', () => {
+    assert.deepEqual(PSI_BANDS, { moderate: 0.1, significant: 0.25 });
+    assert.equal(psiSeverity(0), 'stable');
+    assert.equal(psiSeverity(0.0999), 'stable');
+    assert.equal(psiSeverity(PSI_BANDS.moderate), 'moderate');
+    assert.equal(psiSeverity(0.2499), 'moderate');
+    assert.equal(psiSeverity(PSI_BANDS.significant), 'significant');
+    assert.equal(psiSeverity(3), 'significant');
+  });
+
   it('uniform strategy uses equal-width edges over the reference range', () => {
     const result = psiFromSamples([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [0, 10], { bins: 5, strategy: 'uniform' });
     assert.deepEqual(
@@ -83,15 +94,21 @@ describe('psiFromSamples', () => {
   });
 
   it('floors empty bins at epsilon so PSI stays finite', () => {
+    // Ten distinct reference values in five quantile bins: 20% each. All three new values lie above the
+    // reference, so every bin but the last is empty.
     const result = psiFromSamples([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [100, 101, 102], { bins: 5 });
-    assert.ok(Number.isFinite(result.psi) && result.psi > 1);
-    // All actual mass in the last bin: PSI = Σ (a − e)·ln(a/e) with 0 → 1e-4.
-    const expected = result.bins.reduce((sum, b) => {
-      const e = Math.max(b.expectedPct, 1e-4);
-      const a = Math.max(b.actualPct, 1e-4);
-      return sum + (a - e) * Math.log(a / e);
-    }, 0);
-    assertClose(result.psi, expected, TOL, 'psi');
+    assert.deepEqual(
+      result.bins.map((b) => [b.expectedPct, b.actualPct]),
+      [
+        [0.2, 0],
+        [0.2, 0],
+        [0.2, 0],
+        [0.2, 0],
+        [0.2, 1],
+      ],
+    );
+    // By hand, with the empty proportions floored at 1e-4: 4 × (1e-4 − 0.2)·ln(1e-4 / 0.2) + (1 − 0.2)·ln(1 / 0.2).
+    assertClose(result.psi, 7.36523193659713, TOL, 'psi');
   });
 
   it('merges duplicate quantile edges of heavily tied data', () => {

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
@@ -7,6 +8,7 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { countFreeParameters, fitGmm, predictGmm, predictGmmProba, type GmmModel } from '../../src/ml/gmm.js';
 import { fitMinMaxScaler, transformMinMax } from '../../src/ml/minmax-scaler.js';
 import { createRng } from '../../src/ml/random.js';
+import { FIXTURES_DIR, REAL_DATA, skipUnlessRealData } from '../support/paths.js';
 
 interface GmmCase {
   rows: number[][];
@@ -25,10 +27,8 @@ interface Reference {
   mall: { gmm: { k: number[]; bicMedian: number[] } } | null;
 }
 
-const reference = JSON.parse(
-  readFileSync(new URL('../fixtures/segmentation-reference.json', import.meta.url), 'utf8'),
-) as Reference;
-const MALL_CSV = new URL('../../../shared/datasets/Mall_Customers.csv', import.meta.url);
+const reference = JSON.parse(readFileSync(join(FIXTURES_DIR, 'segmentation-reference.json'), 'utf8')) as Reference;
+const MALL_CSV = REAL_DATA.mallCustomers;
 const CASES = Object.entries(reference.gmm);
 
 function mallRows(): number[][] {
@@ -201,17 +201,18 @@ void describe('fitGmm', () => {
     assert.throws(() => predictGmmProba({ ...fitGmm(rows, 2), means: [[0, 0]] }, rows), RangeError);
   });
 
-  void it('Mall customers, k = 1..10: BIC no worse than scikit-learn’s median, same minimum', (t) => {
-    const mall = reference.mall;
-    if (mall === null || !existsSync(MALL_CSV)) {
-      t.skip('Mall_Customers.csv or its reference numbers are not available');
-      return;
-    }
-    const rows = mallRows();
-    const bic = mall.gmm.k.map((k) => fitGmm(rows, k).bic);
-    const worse = bic.filter((value, i) => value > mall.gmm.bicMedian[i] + 1e-9 * Math.abs(mall.gmm.bicMedian[i]));
-    assert.deepEqual(worse, [], `ours ${bic.join(', ')}`);
-    const argmin = (values: number[]): number => mall.gmm.k[values.indexOf(Math.min(...values))];
-    assert.equal(argmin(bic), argmin(mall.gmm.bicMedian));
-  });
+  void it(
+    'Mall customers, k = 1..10: BIC no worse than scikit-learn’s median, same minimum',
+    { skip: skipUnlessRealData(REAL_DATA.mallCustomers) },
+    () => {
+      const mall = reference.mall;
+      assert.ok(mall, 'the fixture holds scikit-learn reference numbers for the Mall data');
+      const rows = mallRows();
+      const bic = mall.gmm.k.map((k) => fitGmm(rows, k).bic);
+      const worse = bic.filter((value, i) => value > mall.gmm.bicMedian[i] + 1e-9 * Math.abs(mall.gmm.bicMedian[i]));
+      assert.deepEqual(worse, [], `ours ${bic.join(', ')}`);
+      const argmin = (values: number[]): number => mall.gmm.k[values.indexOf(Math.min(...values))];
+      assert.equal(argmin(bic), argmin(mall.gmm.bicMedian));
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { mulberry32, shuffleInPlace } from '../../src/ml/prng.js';
+import { mulberry32, shuffleInPlace } from '../../src/ml/random.js';
 import { stratifiedSplit } from '../../src/ml/split.js';
 
 /** 1,000 labels with 29% positives in a fixed but scattered order. */
