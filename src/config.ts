@@ -1,5 +1,8 @@
-import { isAbsolute, join, resolve } from 'node:path';
-import { PROJECT_ROOT } from './temporal/cli.js';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root: default home of data/, model_store/, .state/ and .tools/. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Everything the processes read from the environment, resolved once. */
 export interface AppConfig {

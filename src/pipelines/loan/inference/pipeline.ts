@@ -1,6 +1,6 @@
 import { definePipeline } from '../../pipeline.js';
 import { LOAN_PIPELINES } from '../config.js';
-import { checkLoanRequest } from '../precheck.js';
+import { loanPrecheck } from '../precheck.js';
 import { createLoanInferenceActivities } from './activities.js';
 import { LoanInferenceRequest } from './contract.js';
 import { loanInferenceWorkflow } from './workflows.js';
@@ -10,9 +10,6 @@ export const loanInferencePipeline = definePipeline({
   summary: 'Score one snapshot month with the champion (or a given model)',
   request: LoanInferenceRequest,
   workflow: loanInferenceWorkflow,
-  async precheck(config, request) {
-    await checkLoanRequest(config, request, true);
-    return request;
-  },
+  precheck: loanPrecheck({ needsModel: true }),
   activities: createLoanInferenceActivities,
 });

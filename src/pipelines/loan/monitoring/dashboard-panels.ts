@@ -22,6 +22,19 @@ const MAX_MONTHS_WITH_MARKERS = 24;
 const UNIT_TICKS: Tick[] = numericTicks([0, 1], 5);
 const UNIT_DOMAIN: Domain = [0, 1];
 
+/** ROC and precision–recall curves live on the unit square: same domains, ticks and grid. */
+function unitSquareAxes(xTitle: string, yTitle: string) {
+  return {
+    xDomain: UNIT_DOMAIN,
+    yDomain: UNIT_DOMAIN,
+    xTicks: UNIT_TICKS,
+    yTicks: UNIT_TICKS,
+    xTitle,
+    yTitle,
+    verticalGrid: true,
+  };
+}
+
 function thresholdLabel(name: string, value: number): string {
   return `${name} (${formatNumber(value, 2)})`;
 }
@@ -54,13 +67,7 @@ export function rocPanel(input: DashboardInput, frame: Rect, counts: ConfusionCo
       hasCurve
         ? renderLineChart(
             {
-              xDomain: UNIT_DOMAIN,
-              yDomain: UNIT_DOMAIN,
-              xTicks: UNIT_TICKS,
-              yTicks: UNIT_TICKS,
-              xTitle: 'False positive rate',
-              yTitle: 'True positive rate',
-              verticalGrid: true,
+              ...unitSquareAxes('False positive rate', 'True positive rate'),
               series: [
                 {
                   label: 'Random',
@@ -114,13 +121,7 @@ export function prPanel(input: DashboardInput, frame: Rect, counts: ConfusionCou
       hasCurve
         ? renderLineChart(
             {
-              xDomain: UNIT_DOMAIN,
-              yDomain: UNIT_DOMAIN,
-              xTicks: UNIT_TICKS,
-              yTicks: UNIT_TICKS,
-              xTitle: 'Recall',
-              yTitle: 'Precision',
-              verticalGrid: true,
+              ...unitSquareAxes('Recall', 'Precision'),
               rules,
               series: [{ label: 'Model', color: colors.model, points }],
               highlights: prOperating ? [{ ...prOperating, color: colors.operatingPoint }] : [],

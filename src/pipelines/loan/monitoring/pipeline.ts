@@ -1,6 +1,6 @@
 import { definePipeline } from '../../pipeline.js';
 import { LOAN_PIPELINES } from '../config.js';
-import { checkLoanRequest } from '../precheck.js';
+import { loanPrecheck } from '../precheck.js';
 import { createLoanMonitoringActivities } from './activities.js';
 import { LoanMonitoringRequest } from './contract.js';
 import { loanMonitoringWorkflow } from './workflows.js';
@@ -10,9 +10,6 @@ export const loanMonitoringPipeline = definePipeline({
   summary: 'Monitor the model: monthly metrics, PSI drift, dashboard, governance gate (retrains when degraded)',
   request: LoanMonitoringRequest,
   workflow: loanMonitoringWorkflow,
-  async precheck(config, request) {
-    await checkLoanRequest(config, request, true);
-    return request;
-  },
+  precheck: loanPrecheck({ needsModel: true }),
   activities: createLoanMonitoringActivities,
 });

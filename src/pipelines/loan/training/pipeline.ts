@@ -1,7 +1,7 @@
 import { DataValidationError } from '../../../failures.js';
 import { definePipeline } from '../../pipeline.js';
 import { LOAN_PIPELINES } from '../config.js';
-import { checkLoanRequest } from '../precheck.js';
+import { loanPrecheck } from '../precheck.js';
 import { createLoanTrainingActivities } from './activities.js';
 import { LoanTrainingRequest } from './contract.js';
 import { loanTrainingWorkflow } from './workflows.js';
@@ -17,8 +17,7 @@ export const loanTrainingPipeline = definePipeline({
         column: 'split.cutoffMonth',
       });
     }
-    await checkLoanRequest(config, request, false);
-    return request;
+    return loanPrecheck<typeof request>({ needsModel: false })(config, request);
   },
   activities: createLoanTrainingActivities,
 });
