@@ -1,19 +1,13 @@
-import { access } from 'node:fs/promises';
+/** Writes every sample dataset into a data dir: segmentation CSVs, loan CSVs and the drifted loan copy. */
 import { join } from 'node:path';
 import { LOAN_RAW_TABLES, RAW_TABLES } from '../pipelines/loan/medallion/schemas.js';
+import { fileExists } from './csv.js';
 import { writeLoanSampleData } from './loan.js';
 import { writeSegmentationSampleData } from './segmentation.js';
 
 export interface WriteReport {
   written: string[];
   skipped: string[];
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** About 200 new loans a month: enough that a month's PSI and precision are not dominated by sampling noise. */
@@ -32,7 +26,7 @@ export async function writeLoanSamples(
 ): Promise<WriteReport> {
   const loanDir = join(dataDir, folder);
   const paths = LOAN_RAW_TABLES.map((table) => join(loanDir, RAW_TABLES[table].file));
-  const existing = (await Promise.all(paths.map(async (path) => ((await exists(path)) ? [path] : [])))).flat();
+  const existing = (await Promise.all(paths.map(async (path) => ((await fileExists(path)) ? [path] : [])))).flat();
   if (existing.length > 0 && !overwrite) return { written: [], skipped: existing };
   const { files } = await writeLoanSampleData(loanDir, { seed, customers: LOAN_SAMPLE_CUSTOMERS, ...options });
   return { written: Object.values(files), skipped: [] };
