@@ -1,16 +1,22 @@
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { LoanInferenceResult } from '../../src/pipelines/loan/inference/contract.js';
+import type { loanInferenceWorkflow } from '../../src/pipelines/loan/inference/workflows.js';
 import type { LoanMonitoringResult } from '../../src/pipelines/loan/monitoring/contract.js';
 import type { LoanTrainingResult } from '../../src/pipelines/loan/training/contract.js';
 import { writeLoanSampleData } from '../../src/sample-data/loan.js';
-import { ensureLoanSchedules } from '../../src/pipelines/loan/schedules.js';
+import { ensureLoanSchedules, LOAN_SCHEDULES } from '../../src/pipelines/loan/schedules.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { waitFor, withDeadline } from '../support/wait.js';
+
+/** The nominal time of a scheduled (or backfilled) run, a system search attribute. */
+const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 interface RunBody {
   status: string;
@@ -19,15 +25,25 @@ interface RunBody {
   error: unknown;
 }
 
+/**
+ * Each case works on its own dataset (its own champion), so none depends on what another left behind:
+ * `main` is trained, scored, monitored and retrained; `untrained` never has a model; `scheduled` is what the
+ * daily schedules (and their live triggers) run on.
+ */
+const DATASETS = { main: 'loan', untrained: 'loan-untrained', incomplete: 'loan-incomplete', scheduled: 'loan-sched' };
+
 describe('loan API against a real worker and dev server', () => {
   let stack: TestStack;
   let app: FastifyInstance;
 
   before(async () => {
     stack = await startTestStack();
-    await writeLoanSampleData(join(stack.config.dataDir, 'loan'), { seed: 5, customers: 1200 });
-    await writeLoanSampleData(join(stack.config.dataDir, 'loan-incomplete'), { seed: 5, customers: 50 });
-    await rm(join(stack.config.dataDir, 'loan-incomplete', 'lms_loan_daily.csv'));
+    const { dataDir } = stack.config;
+    await writeLoanSampleData(join(dataDir, DATASETS.main), { seed: 5, customers: 1200 });
+    await writeLoanSampleData(join(dataDir, DATASETS.untrained), { seed: 5, customers: 50 });
+    await writeLoanSampleData(join(dataDir, DATASETS.incomplete), { seed: 5, customers: 50 });
+    await rm(join(dataDir, DATASETS.incomplete, 'lms_loan_daily.csv'));
+    await writeLoanSampleData(join(dataDir, DATASETS.scheduled), { seed: 5, customers: 600 });
     await stack.startWorker();
     app = await buildApp({ config: stack.config, client: stack.env.client });
   });
@@ -43,12 +59,40 @@ describe('loan API against a real worker and dev server', () => {
     return response.json<{ runId: string }>().runId;
   }
 
-  async function waitForRun(runId: string): Promise<RunBody> {
-    for (;;) {
-      const body = (await app.inject({ method: 'GET', url: `/runs/${runId}` })).json<RunBody>();
-      if (body.status !== 'running') return body;
-      await sleep(100);
+  /** Polls GET /runs/:runId until the run closes; a run that never closes fails the test at the deadline. */
+  function waitForRun(runId: string): Promise<RunBody> {
+    return waitFor(`run ${runId} to close`, async () => {
+      const response = await app.inject({ method: 'GET', url: `/runs/${runId}` });
+      assert.equal(response.statusCode, 200, response.body);
+      const body = response.json<RunBody>();
+      return body.status === 'running' ? undefined : body;
+    });
+  }
+
+  async function completed<T>(runId: string): Promise<T> {
+    const run = await waitForRun(runId);
+    assert.equal(run.status, 'completed', `${runId}: ${JSON.stringify(run.error)}`);
+    return run.result as T;
+  }
+
+  /** One training run per dataset over REST, shared by the cases that need its champion. */
+  const trainings = new Map<string, Promise<{ runId: string; run: RunBody }>>();
+  function trainedOverRest(dataset: string): Promise<{ runId: string; run: RunBody }> {
+    if (!trainings.has(dataset)) {
+      trainings.set(
+        dataset,
+        start('loan-training', { dataset, split: { kind: 'out-of-time', cutoffMonth: '2024-06' } }).then(
+          async (runId) => ({ runId, run: await waitForRun(runId) }),
+        ),
+      );
     }
+    return trainings.get(dataset)!;
+  }
+
+  async function championOf(dataset: string): Promise<LoanTrainingResult> {
+    const { runId, run } = await trainedOverRest(dataset);
+    assert.equal(run.status, 'completed', `training ${runId}: ${JSON.stringify(run.error)}`);
+    return run.result as LoanTrainingResult;
   }
 
   async function expect400(url: string, payload: object, pattern: RegExp): Promise<void> {
@@ -58,22 +102,22 @@ describe('loan API against a real worker and dev server', () => {
   }
 
   it('rejects bad requests with a 400 that names the problem', async () => {
-    await expect400('/runs/loan-inference', { dataset: 'loan' }, /No loan model has been trained on "loan" yet/);
+    await expect400(
+      '/runs/loan-inference',
+      { dataset: DATASETS.untrained },
+      /No loan model has been trained on "loan-untrained" yet/,
+    );
     await expect400('/runs/loan-training', { dataset: 'nope' }, /Unknown dataset "nope"/);
     await expect400('/runs/loan-training', { dataset: '../loan' }, /outside the data dir/);
-    await expect400('/runs/loan-training', { dataset: 'loan-incomplete' }, /lacks lms_loan_daily\.csv/);
+    await expect400('/runs/loan-training', { dataset: DATASETS.incomplete }, /lacks lms_loan_daily\.csv/);
     await expect400('/runs/loan-training', { split: { kind: 'out-of-time' } }, /cutoffMonth/);
     await expect400('/runs/loan-training', { split: { kind: 'sideways' } }, /kind/);
     await expect400('/runs/loan-monitoring', { snapshotDate: 'June' }, /snapshotDate/);
     await expect400('/runs/loan-monitoring', { thresholds: { minAuc: 2 } }, /minAuc/);
   });
 
-  let championModelId = '';
-
   it('trains, scores a month and monitors over REST; a degraded model retrains', async () => {
-    const training = await waitForRun(
-      await start('loan-training', { split: { kind: 'out-of-time', cutoffMonth: '2024-06' } }),
-    );
+    const { run: training } = await trainedOverRest(DATASETS.main);
     assert.equal(training.status, 'completed', JSON.stringify(training.error));
     assert.equal(training.pipeline, 'loan-training');
     const trained = training.result as LoanTrainingResult;
@@ -83,35 +127,45 @@ describe('loan API against a real worker and dev server', () => {
         assert.equal(typeof m[key], 'number');
       }
     }
-    championModelId = trained.championModelId;
 
-    const inference = await waitForRun(await start('loan-inference', { snapshotDate: '2024-08-01' }));
-    assert.equal(inference.status, 'completed', JSON.stringify(inference.error));
-    const inferred = inference.result as LoanInferenceResult;
+    const inferred = await completed<LoanInferenceResult>(
+      await start('loan-inference', { dataset: DATASETS.main, snapshotDate: '2024-08-01' }),
+    );
     assert.equal(inferred.snapshotDate, '2024-08-01');
+    assert.equal(inferred.modelId, trained.championModelId);
     assert.ok(inferred.rows > 0);
     assert.match(inferred.predictionsPath, /predictions\/2024-08\/.*\.parquet$/);
 
-    const monitoring = await waitForRun(
-      await start('loan-monitoring', { snapshotDate: '2024-10', thresholds: { minRecall: 0.999 } }),
+    const monitored = await completed<LoanMonitoringResult>(
+      await start('loan-monitoring', {
+        dataset: DATASETS.main,
+        snapshotDate: '2024-10',
+        thresholds: { minRecall: 0.999 },
+      }),
     );
-    assert.equal(monitoring.status, 'completed', JSON.stringify(monitoring.error));
-    const monitored = monitoring.result as LoanMonitoringResult;
     assert.equal(monitored.decision, 'degraded');
     assert.ok(monitored.reasons.some((r) => r.startsWith('recall')));
     assert.ok(monitored.retrainRunId);
     const retrain = await waitForRun(monitored.retrainRunId);
-    assert.equal(retrain.status, 'completed');
+    assert.equal(retrain.status, 'completed', JSON.stringify(retrain.error));
     assert.equal(retrain.pipeline, 'loan-training');
+    const retrained = retrain.result as LoanTrainingResult;
 
-    const models = (await app.inject({ method: 'GET', url: '/models?pipeline=loan' })).json<{
-      models: { modelId: string }[];
+    const { models } = (await app.inject({ method: 'GET', url: '/models?pipeline=loan' })).json<{
+      models: { modelId: string; lineage: { dataset?: string } }[];
     }>();
-    assert.equal(models.models.length, 2, 'the first champion and the retrained one');
-    assert.ok(models.models.some((m) => m.modelId === championModelId));
+    assert.deepEqual(
+      models
+        .filter((m) => m.lineage.dataset === DATASETS.main)
+        .map((m) => m.modelId)
+        .sort(),
+      [trained.championModelId, retrained.championModelId].sort(),
+      'the first champion and the retrained one',
+    );
   });
 
   it('scores raw applicant rows with the stored encoders', async () => {
+    const { championModelId } = await championOf(DATASETS.main);
     const applicant = {
       Age: '41_',
       Annual_Income: '52312.68_',
@@ -155,8 +209,20 @@ describe('loan API against a real worker and dev server', () => {
     assert.equal(empty.statusCode, 400);
   });
 
-  it('lists the schedules, and a backfill runs each scheduled time for its own month', async () => {
-    await ensureLoanSchedules(stack.env.client, stack.config);
+  it('lists the schedules, and a backfill runs each scheduled time for its own month', async (t) => {
+    const { client } = stack.env;
+    await championOf(DATASETS.scheduled);
+    t.after(async () => {
+      for (const { scheduleId } of LOAN_SCHEDULES) {
+        await client.schedule
+          .getHandle(scheduleId)
+          .delete()
+          .catch((err: unknown) => {
+            if (!(err instanceof ScheduleNotFoundError)) throw err;
+          });
+      }
+    });
+    await ensureLoanSchedules(client, stack.config, DATASETS.scheduled);
     const { schedules } = (await app.inject({ method: 'GET', url: '/schedules' })).json<{
       schedules: {
         id: string;
@@ -177,28 +243,45 @@ describe('loan API against a real worker and dev server', () => {
     }
     assert.equal(new Date(schedules[1].nextRunTimes[0]).getUTCHours(), 6);
 
+    const window = { start: '2024-03-01T00:00:00Z', end: '2024-03-02T23:00:00Z' };
     const backfill = await app.inject({
       method: 'POST',
       url: '/schedules/loan-inference-daily/backfill',
-      payload: { start: '2024-03-01T00:00:00Z', end: '2024-03-02T23:00:00Z' },
+      payload: window,
     });
     assert.equal(backfill.statusCode, 202, backfill.body);
-    const results: LoanInferenceResult[] = [];
-    for (let attempt = 0; attempt < 300 && results.length < 2; attempt++) {
-      results.length = 0;
-      for await (const execution of stack.env.client.workflow.list({
-        query: `TemporalScheduledById = 'loan-inference-daily'`,
-      })) {
-        if (execution.status.name === 'COMPLETED') {
-          results.push(
-            (await stack.env.client.workflow.getHandle(execution.workflowId).result()) as LoanInferenceResult,
-          );
+
+    // Only the runs whose nominal time lies in the window count: the live 06:00 run may also start meanwhile.
+    const [from, to] = [new Date(window.start), new Date(window.end)];
+    const backfilledRuns = async () => {
+      const runs: { workflowId: string; scheduledAt: string; status: string }[] = [];
+      for await (const execution of client.workflow.list({ query: `TemporalScheduledById = 'loan-inference-daily'` })) {
+        const scheduledAt = execution.typedSearchAttributes.get(SCHEDULED_START_TIME);
+        if (scheduledAt && scheduledAt >= from && scheduledAt <= to) {
+          runs.push({
+            workflowId: execution.workflowId,
+            scheduledAt: scheduledAt.toISOString(),
+            status: execution.status.name,
+          });
         }
       }
-      if (results.length < 2) await sleep(200);
+      return runs.sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
+    };
+    const runs = await waitFor('the backfilled runs to close', async () => {
+      const found = await backfilledRuns();
+      return found.length >= 2 && found.every((r) => r.status !== 'RUNNING') ? found : undefined;
+    });
+    assert.deepEqual(
+      runs.map((r) => r.scheduledAt),
+      ['2024-03-01T06:00:00.000Z', '2024-03-02T06:00:00.000Z'],
+      'one run per scheduled time in the window',
+    );
+    for (const r of runs) {
+      const handle = client.workflow.getHandle<typeof loanInferenceWorkflow>(r.workflowId);
+      const result = await withDeadline(`backfilled run ${r.workflowId}`, handle.result());
+      assert.equal(result.snapshotDate, '2024-03-01', 'the month of the nominal time, not of today');
+      assert.equal(result.dataset, DATASETS.scheduled);
     }
-    assert.equal(results.length, 2, 'one run per scheduled time in the window');
-    for (const r of results) assert.equal(r.snapshotDate, '2024-03-01', 'the month of the nominal time, not of today');
 
     const unknown = await app.inject({
       method: 'POST',

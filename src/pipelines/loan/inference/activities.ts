@@ -29,7 +29,9 @@ export const PREDICTION_COLUMNS = {
   model_id: 'VARCHAR',
 } as const;
 
-export function createLoanInferenceActivities(config: Pick<AppConfig, 'dataDir' | 'modelStoreDir'>) {
+export function createLoanInferenceActivities(
+  config: Pick<AppConfig, 'dataDir' | 'modelStoreDir' | 'scheduleTimeZone'>,
+) {
   return {
     /** Layers for the current data version (reused when built), then the gold rows of one month. */
     async prepareLoanMonth(args: {
@@ -39,7 +41,12 @@ export function createLoanInferenceActivities(config: Pick<AppConfig, 'dataDir' 
     }): Promise<PreparedLoanMonth> {
       const layers = await resolveLoanLayers(config.dataDir, args.dataset);
       await ensureLoanSilver(layers);
-      const snapshotMonth = chooseSnapshotMonth(await loanStartMonths(layers), args.snapshotDate, args.referenceTime);
+      const snapshotMonth = chooseSnapshotMonth(
+        await loanStartMonths(layers),
+        args.snapshotDate,
+        args.referenceTime,
+        config.scheduleTimeZone,
+      );
       const gold = await buildGoldForMonth({ silverDir: layers.silverDir, goldDir: layers.goldDir, snapshotMonth });
       return {
         dataset: args.dataset,

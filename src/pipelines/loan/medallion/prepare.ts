@@ -46,10 +46,39 @@ export async function loanStartMonths(layers: LoanLayers): Promise<string[]> {
 }
 
 /**
- * The month to work on: the one asked for (which must have loans), else the latest month with loans at or
- * before the reference time (a schedule's nominal time), so a daily run on live data scores the newest month.
+ * The calendar month ('YYYY-MM') of an instant as a clock in `timeZone` shows it: a 06:00 run on the 1st in
+ * Asia/Tokyo is 21:00 UTC the day before, and belongs to the new month, not to the UTC one.
  */
-export function chooseSnapshotMonth(months: string[], requested: string | undefined, referenceTime: string): string {
+export function monthInTimeZone(instant: string, timeZone: string): string {
+  const time = new Date(instant);
+  if (Number.isNaN(time.getTime())) {
+    throw new DataValidationError(`The reference time "${instant}" is not a valid time`, { column: 'referenceTime' });
+  }
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit' });
+  } catch {
+    throw new DataValidationError(`"${timeZone}" is not a known time zone (SCHEDULE_TIMEZONE)`, {
+      column: 'scheduleTimeZone',
+    });
+  }
+  const parts = format.formatToParts(time);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year').padStart(4, '0')}-${part('month')}`;
+}
+
+/**
+ * The month to work on: the one asked for (which must have loans), else the latest month with loans at or
+ * before the reference time (a schedule's nominal time), that month taken in the schedule's time zone, so a
+ * daily run on live data scores the newest month. A reference time before the first month of data is bad
+ * input: scoring the latest month instead would score loans from the run's future.
+ */
+export function chooseSnapshotMonth(
+  months: string[],
+  requested: string | undefined,
+  referenceTime: string,
+  timeZone: string,
+): string {
   if (requested) {
     const month = normalizeSnapshotMonth(requested);
     if (!months.includes(month)) {
@@ -62,9 +91,15 @@ export function chooseSnapshotMonth(months: string[], requested: string | undefi
     }
     return month;
   }
-  const limit = referenceTime.slice(0, 7);
-  const candidates = months.filter((m) => m <= limit);
-  const chosen = candidates.at(-1) ?? months.at(-1);
-  if (!chosen) throw new DataValidationError('The dataset has no loans', { table: 'lms_loan_daily' });
+  const first = months[0];
+  if (first === undefined) throw new DataValidationError('The dataset has no loans', { table: 'lms_loan_daily' });
+  const limit = monthInTimeZone(referenceTime, timeZone);
+  const chosen = months.filter((m) => m <= limit).at(-1);
+  if (!chosen) {
+    throw new DataValidationError(
+      `No loans start in or before ${limit} (${timeZone}), the month of ${referenceTime}: the data begins in ${first}`,
+      { table: 'lms_loan_daily', column: 'loan_start_date' },
+    );
+  }
   return chosen;
 }

@@ -98,7 +98,9 @@ function dashboardInput(
   };
 }
 
-export function createLoanMonitoringActivities(config: Pick<AppConfig, 'dataDir' | 'modelStoreDir'>) {
+export function createLoanMonitoringActivities(
+  config: Pick<AppConfig, 'dataDir' | 'modelStoreDir' | 'scheduleTimeZone'>,
+) {
   return {
     /**
      * Scores the last `months` loan-start months with the model, computes per-month AUC / precision / recall /
@@ -116,7 +118,7 @@ export function createLoanMonitoringActivities(config: Pick<AppConfig, 'dataDir'
       const layers = await resolveLoanLayers(config.dataDir, args.dataset);
       await ensureLoanSilver(layers);
       const available = await loanStartMonths(layers);
-      const target = chooseSnapshotMonth(available, args.snapshotDate, args.referenceTime);
+      const target = chooseSnapshotMonth(available, args.snapshotDate, args.referenceTime, config.scheduleTimeZone);
       const window = available.filter((m) => m <= target).slice(-Math.max(1, args.months));
 
       const scored: ScoredMonth[] = [];
