@@ -3,8 +3,7 @@ import type { AppConfig } from '../../../config.js';
 import { withDuckDb } from '../../../storage/duckdb.js';
 import { readGoldRows } from '../features.js';
 import { buildGoldForMonth } from '../medallion/gold.js';
-import { resolveLoanLayers } from '../medallion/layers.js';
-import { chooseSnapshotMonth, ensureLoanSilver, loanStartMonths } from '../medallion/prepare.js';
+import { prepareLoanSnapshot } from '../medallion/prepare.js';
 import { loadLoanModel, scoreLoanRows } from '../scoring.js';
 import type { LoanInferenceResult } from './contract.js';
 import { writeRowsAsParquet } from '../../../storage/parquet.js';
@@ -39,14 +38,7 @@ export function createLoanInferenceActivities(
       snapshotDate?: string;
       referenceTime: string;
     }): Promise<PreparedLoanMonth> {
-      const layers = await resolveLoanLayers(config.dataDir, args.dataset);
-      await ensureLoanSilver(layers);
-      const snapshotMonth = chooseSnapshotMonth(
-        await loanStartMonths(layers),
-        args.snapshotDate,
-        args.referenceTime,
-        config.scheduleTimeZone,
-      );
+      const { layers, snapshotMonth } = await prepareLoanSnapshot(config.dataDir, args, config.scheduleTimeZone);
       const gold = await buildGoldForMonth({ silverDir: layers.silverDir, goldDir: layers.goldDir, snapshotMonth });
       return {
         dataset: args.dataset,

@@ -4,7 +4,7 @@ import { writeJsonAtomic } from '../../../storage/atomic-file.js';
 import { sqlString, withDuckDb } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
 import { ingestBronze } from './bronze.js';
-import { SILVER_COMPLETE_MARKER } from './layers.js';
+import { SILVER_COMPLETE_MARKER, resolveLoanLayers } from './layers.js';
 import { runQualityChecks } from './quality.js';
 import { LOAN_RAW_TABLES } from './schemas.js';
 import { buildSilver, silverTablePath } from './silver.js';
@@ -102,4 +102,20 @@ export function chooseSnapshotMonth(
     );
   }
   return chosen;
+}
+
+/**
+ * What inference and monitoring start from: the current data version's layers (silver built unless a
+ * finished run already did), the months with loans, and the month to work on.
+ */
+export async function prepareLoanSnapshot(
+  dataDir: string,
+  request: { dataset: string; snapshotDate?: string; referenceTime: string },
+  timeZone: string,
+): Promise<{ layers: LoanLayers; months: string[]; snapshotMonth: string }> {
+  const layers = await resolveLoanLayers(dataDir, request.dataset);
+  await ensureLoanSilver(layers);
+  const months = await loanStartMonths(layers);
+  const snapshotMonth = chooseSnapshotMonth(months, request.snapshotDate, request.referenceTime, timeZone);
+  return { layers, months, snapshotMonth };
 }

@@ -6,8 +6,7 @@ import { renderDashboardPng, type DashboardInput } from './dashboard.js';
 import { withDuckDb } from '../../../storage/duckdb.js';
 import { readGoldRows, type GoldRow } from '../features.js';
 import { buildGoldForMonth } from '../medallion/gold.js';
-import { resolveLoanLayers } from '../medallion/layers.js';
-import { chooseSnapshotMonth, ensureLoanSilver, loanStartMonths } from '../medallion/prepare.js';
+import { prepareLoanSnapshot } from '../medallion/prepare.js';
 import type { LoanModelArtifact } from '../model.js';
 import { loadLoanModel, scoreLoanRows } from '../scoring.js';
 import type { LoanMonitoringMetrics, MonthlyMetrics } from './contract.js';
@@ -115,10 +114,11 @@ export function createLoanMonitoringActivities(
       thresholds: { minAuc: number; minPrecision: number; minRecall: number };
     }): Promise<LoanMonitoringMetrics> {
       const artifact = await loadLoanModel(config.modelStoreDir, args.dataset, args.modelId);
-      const layers = await resolveLoanLayers(config.dataDir, args.dataset);
-      await ensureLoanSilver(layers);
-      const available = await loanStartMonths(layers);
-      const target = chooseSnapshotMonth(available, args.snapshotDate, args.referenceTime, config.scheduleTimeZone);
+      const {
+        layers,
+        months: available,
+        snapshotMonth: target,
+      } = await prepareLoanSnapshot(config.dataDir, args, config.scheduleTimeZone);
       const window = available.filter((m) => m <= target).slice(-Math.max(1, args.months));
 
       const scored: ScoredMonth[] = [];
