@@ -121,7 +121,11 @@ const LOAN_DEMO_RUNS: { title: string; pipeline: string; body: object }[] = [
     pipeline: LOAN_PIPELINES.training,
     body: { dataset: 'loan', split: { kind: 'out-of-time', cutoffMonth: '2024-07' } },
   },
-  { title: 'inference for 2025-01', pipeline: LOAN_PIPELINES.inference, body: { dataset: 'loan', snapshotDate: '2025-01' } },
+  {
+    title: 'inference for 2025-01',
+    pipeline: LOAN_PIPELINES.inference,
+    body: { dataset: 'loan', snapshotDate: '2025-01' },
+  },
   {
     title: 'monitoring 2024-07 … 2024-12',
     pipeline: LOAN_PIPELINES.monitoring,

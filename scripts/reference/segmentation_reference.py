@@ -5,8 +5,10 @@ Usage (from the repo root, with the bench venv):
     bench/.venv/bin/python scripts/reference/segmentation_reference.py
 
 Small datasets are generated here from fixed numpy seeds and stored in the fixture, so the tests need no
-Python. Mall-customer references (k = 1..50 SSE, k = 1..10 BIC, medians over several seeds, and the knees)
-are added when ../shared/datasets/Mall_Customers.csv exists next to the repo; the data itself is not copied.
+Python. Every k sweep keeps each seed's curve (ssePerSeed / bicPerSeed) beside their median and kneed's knee of
+each and of the median, so the tests can apply the pipeline's own elbow selection to exactly the curves kneed saw.
+Mall-customer references (k = 1..50 SSE, k = 1..10 BIC, per seed and median, and the knees) are added when
+../shared/datasets/Mall_Customers.csv exists next to the repo; the data itself is not copied.
 scikit-learn runs single-threaded. The file is formatted with the repo's Prettier (best effort).
 """
 
@@ -118,6 +120,7 @@ def kmeans_sweep(data: np.ndarray, ks) -> dict:
     knees = [knee_of(ks, curve, curve="convex", direction="decreasing") for curve in sse]
     return {
         "k": list(ks),
+        "ssePerSeed": rows(sse),
         "sseMedian": rows(np.median(sse, axis=0)),
         "sseMin": rows(sse.min(axis=0)),
         "sseMax": rows(sse.max(axis=0)),
@@ -173,7 +176,10 @@ def gmm_cases() -> dict:
             "k": list(ks),
             "defaults": [defaults[k] for k in ks],
             "converged": [tight[k] for k in ks],
+            "bicPerSeed": rows(bic),
             "bicMedian": rows(np.median(bic, axis=0)),
+            "kneePerSeed": [knee_of(ks, curve, curve="convex", direction="decreasing") for curve in bic],
+            "kneeOfMedian": knee_of(ks, np.median(bic, axis=0), curve="convex", direction="decreasing"),
             "predict": {
                 "model": gmm_fit_summary(model, x),
                 "rows": rows(probe),
@@ -197,6 +203,7 @@ def mall_cases() -> dict | None:
         "kmeans": kmeans_sweep(data, range(1, 51)),
         "gmm": {
             "k": list(ks),
+            "bicPerSeed": rows(bic),
             "bicMedian": rows(np.median(bic, axis=0)),
             "kneePerSeed": [knee_of(ks, curve, curve="convex", direction="decreasing") for curve in bic],
             "kneeOfMedian": knee_of(ks, np.median(bic, axis=0), curve="convex", direction="decreasing"),

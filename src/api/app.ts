@@ -10,6 +10,15 @@ import modelRoutes from './routes/models.js';
 import runRoutes from './routes/runs.js';
 import scheduleRoutes from './routes/schedules.js';
 
+/** Fastify's validation message, naming the offending property where Ajv only says "additional properties". */
+function validationMessage(err: unknown): string {
+  const { message, validation } = err as Error & {
+    validation?: { keyword: string; params: { additionalProperty?: string } }[];
+  };
+  const extra = validation?.find((v) => v.keyword === 'additionalProperties')?.params.additionalProperty;
+  return extra ? `${message}: "${extra}"` : message;
+}
+
 export async function buildApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });
   app.decorate('deps', deps);
@@ -35,7 +44,7 @@ export async function buildApp(deps: AppDependencies, options: { logger?: boolea
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: 'Bad Request', message: (err as Error).message });
+      return reply.status(status).send({ error: 'Bad Request', message: validationMessage(err) });
     }
     app.log.error(err);
     return reply.status(500).send({ error: 'Internal Server Error', message: (err as Error).message });

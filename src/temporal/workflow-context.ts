@@ -27,3 +27,14 @@ export function runStamp(): string {
     .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${runId.slice(0, 8)}`;
 }
+
+/** The innermost message of a failure chain ("Column X is missing …", not "Activity task failed"). */
+export function innermostMessage(err: unknown): string {
+  let current: unknown = err;
+  let message = err instanceof Error ? err.message : String(err);
+  while (current instanceof Error) {
+    message = current.message;
+    current = current.cause;
+  }
+  return message;
+}

@@ -1,6 +1,6 @@
 import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import { standardRetry } from '../../failures.js';
-import { runStamp } from '../../temporal/workflow-context.js';
+import { innermostMessage, runStamp } from '../../temporal/workflow-context.js';
 import type { SegmentationActivities } from './activities.js';
 import { chunkKs, segmentationModelId } from './config.js';
 import type {
@@ -106,7 +106,7 @@ export async function segmentationWorkflow(request: SegmentationInput): Promise<
     };
   } catch (err) {
     progress.stage = 'failed';
-    progress.message = err instanceof Error ? err.message : String(err);
+    progress.message = innermostMessage(err);
     throw err;
   }
 }

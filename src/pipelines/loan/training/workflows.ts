@@ -1,6 +1,6 @@
 import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import { standardRetry } from '../../../failures.js';
-import { runStamp, startedBySchedule } from '../../../temporal/workflow-context.js';
+import { innermostMessage, runStamp, startedBySchedule } from '../../../temporal/workflow-context.js';
 import { withDefaults } from '../../contract-defaults.js';
 import { loanModelId } from '../config.js';
 import { LOAN_MODEL_KINDS, LOAN_RAW_TABLES } from '../contract.js';
@@ -101,7 +101,7 @@ export async function loanTrainingWorkflow(request: LoanTrainingInput = {}): Pro
     };
   } catch (err) {
     progress.stage = 'failed';
-    progress.message = err instanceof Error ? err.message : String(err);
+    progress.message = innermostMessage(err);
     throw err;
   }
 }
