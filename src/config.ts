@@ -24,6 +24,8 @@ export interface AppConfig {
   /** Base URL of the Temporal Web UI, for links printed and returned by the API. */
   temporalUiUrl: string | undefined;
   scheduleTimeZone: string;
+  /** Keys the API accepts (`Authorization: Bearer <key>`), from API_KEY or a comma-separated API_KEYS. */
+  apiKeys: string[];
 }
 
 function resolveDir(value: string | undefined, fallback: string): string {
@@ -56,5 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     devServerUiPort,
     temporalUiUrl: env.TEMPORAL_UI_URL || (env.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${devServerUiPort}`),
     scheduleTimeZone: env.SCHEDULE_TIMEZONE || 'UTC',
+    apiKeys: [env.API_KEY, ...(env.API_KEYS ?? '').split(',')]
+      .map((key) => key?.trim() ?? '')
+      .filter((key) => key.length > 0),
   };
 }

@@ -9,6 +9,9 @@ import { loadConfig, type AppConfig } from '../../src/config.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker.js';
 
+/** The API key every test stack's API accepts (see authHeaders in test/support/api.ts). */
+export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 export interface TestStack {
@@ -37,6 +40,7 @@ export async function startTestStack(): Promise<TestStack> {
     STATE_DIR: join(root, 'state'),
     TASK_QUEUE: `test-${randomUUID()}`,
     TEMPORAL_ADDRESS: 'in-test',
+    API_KEY: TEST_API_KEY,
   });
   bundle ??= bundleWorkflows();
   const workflowBundle = await bundle;
