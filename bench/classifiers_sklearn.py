@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -20,9 +19,9 @@ import sklearn
 from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn_fits import bench_model
 
 
 def load_table(path: str, fmt: str) -> pd.DataFrame:
@@ -63,25 +62,8 @@ def main() -> None:
     train, test = np.asarray(spec["train"]), np.asarray(spec["test"])
     results = []
     for family, impl, make in models(spec["seed"]):
-        fit_seconds, cpu_seconds = [], []
-        model = None
-        for _ in range(spec["repeats"] + 1):  # the first fit is reported separately as "cold"
-            model = make()
-            start, cpu_start = time.perf_counter(), time.process_time()
-            model.fit(X[train], y[train])
-            fit_seconds.append(time.perf_counter() - start)
-            cpu_seconds.append(time.process_time() - cpu_start)
-        proba = model.predict_proba(X[test])[:, 1]
-        results.append(
-            {
-                "model": family,
-                "impl": impl,
-                "coldSeconds": fit_seconds[0],
-                "fitSeconds": fit_seconds[1:],
-                "fitCpuSeconds": cpu_seconds[1:],
-                "testAuc": float(roc_auc_score(y[test], proba)),
-            }
-        )
+        timing = bench_model(make, X[train], y[train], X[test], y[test], spec["repeats"])
+        results.append({"model": family, "impl": impl, **timing})
     json.dump({"sklearn": sklearn.__version__, "results": results}, sys.stdout)
 
 

@@ -17,21 +17,16 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import sklearn
-from sklearn.base import ClassifierMixin
 from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-
-Factory = Callable[[], ClassifierMixin]
+from sklearn_fits import Factory, bench_model
 
 
 def load_matrix(path: str) -> tuple[np.ndarray, np.ndarray]:
@@ -42,7 +37,7 @@ def load_matrix(path: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def models(seed: int) -> list[tuple[str, str, Factory]]:
-    """(family, description, estimator factory): the same hyper-parameters as src/activities/loan-training.ts."""
+    """(family, description, estimator factory), as LOAN_MODEL_SPECS in src/pipelines/loan/model.ts."""
     return [
         (
             "logistic-regression",
@@ -71,36 +66,16 @@ def models(seed: int) -> list[tuple[str, str, Factory]]:
     ]
 
 
-def bench_model(make: Factory, data: tuple[np.ndarray, ...], repeats: int) -> dict[str, object]:
-    X_train, y_train, X_test, y_test = data
-    fit_seconds: list[float] = []
-    cpu_seconds: list[float] = []
-    model = make()
-    for _ in range(repeats + 1):  # the first fit is reported separately as "cold"
-        model = make()
-        start, cpu_start = time.perf_counter(), time.process_time()
-        model.fit(X_train, y_train)
-        fit_seconds.append(time.perf_counter() - start)
-        cpu_seconds.append(time.process_time() - cpu_start)
-    proba = model.predict_proba(X_test)[:, 1]
-    return {
-        "coldSeconds": fit_seconds[0],
-        "fitSeconds": fit_seconds[1:],
-        "fitCpuSeconds": cpu_seconds[1:],
-        "testAuc": float(roc_auc_score(y_test, proba)),
-    }
-
-
 def main() -> None:
     with open(sys.argv[1], encoding="utf8") as f:
         spec = json.load(f)
     X_train, y_train = load_matrix(spec["train"])
     X_test, y_test = load_matrix(spec["test"])
-    data = (X_train, y_train, X_test, y_test)
     results = []
     for family, impl, make in models(spec["seed"]):
         print(f"sklearn: {impl} ...", file=sys.stderr, flush=True)
-        results.append({"model": family, "impl": impl, **bench_model(make, data, spec["repeats"])})
+        timing = bench_model(make, X_train, y_train, X_test, y_test, spec["repeats"])
+        results.append({"model": family, "impl": impl, **timing})
     versions = {"sklearn": sklearn.__version__, "numpy": np.__version__, "pandas": pd.__version__}
     json.dump({"versions": versions, "results": results}, sys.stdout)
 

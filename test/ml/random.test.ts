@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import * as prng from '../../src/ml/prng.js';
 import { createRng, mulberry32, randomInt, shuffleInPlace } from '../../src/ml/random.js';
 
 function draws(seed: number, count: number): number[] {
@@ -110,11 +109,5 @@ void describe('seeded streams', () => {
     const viaHelper = createRng(5);
     const viaMethod = createRng(5);
     for (let i = 0; i < 20; i += 1) assert.equal(randomInt(viaHelper.next, 9), viaMethod.int(9));
-  });
-
-  void it('prng.js re-exports the same functions for older importers', () => {
-    assert.equal(prng.mulberry32, mulberry32);
-    assert.equal(prng.randomInt, randomInt);
-    assert.equal(prng.shuffleInPlace, shuffleInPlace);
   });
 });
