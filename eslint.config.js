@@ -70,6 +70,7 @@ export default tseslint.config(
       'src/failures.ts',
       'src/temporal/workflow-context.ts',
       'src/temporal/workflow-interceptors.ts',
+      'src/temporal/search-attributes.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { progressReporter, type RunProgress } from './run-progress.js';
 import { LOAN_PIPELINES } from './pipelines/loan/config.js';
 import { SEGMENTATION_PIPELINE } from './pipelines/segmentation/config.js';
 import { DRIFTED_LOAN_SAMPLE } from './sample-data/index.js';
@@ -38,17 +39,27 @@ export const DEMO_SEGMENTATION_RUNS: { title: string; body: SegmentationInput }[
   },
 ];
 
+/** Where the API is and the key the demo sends (`Authorization: Bearer <key>`). */
+export interface ApiTarget {
+  url: string;
+  key: string;
+}
+
+const authorization = (api: ApiTarget) => ({ authorization: `Bearer ${api.key}` });
+
 interface RunStatus {
-  status: 'running' | 'completed' | 'failed';
+  status: string;
+  progress?: unknown;
   result: unknown;
   error: unknown;
   temporalUiUrl?: string;
 }
 
-async function postJson<T>(url: string, body: unknown): Promise<T> {
+async function postJson<T>(api: ApiTarget, path: string, body: unknown): Promise<T> {
+  const url = `${api.url}${path}`;
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authorization(api) },
     body: JSON.stringify(body),
   });
   const payload = (await response.json()) as T & { message?: string };
@@ -56,14 +67,27 @@ async function postJson<T>(url: string, body: unknown): Promise<T> {
   return payload;
 }
 
-/** Polls GET /runs/:runId until the run closes. */
-export async function waitForRun(apiUrl: string, runId: string, timeoutMs = 10 * 60_000): Promise<RunStatus> {
+/** Polls GET /runs/:runId until the run closes, showing its live progress (stage, k or models done). */
+export async function waitForRun(
+  api: ApiTarget,
+  runId: string,
+  { timeoutMs = 10 * 60_000, label = runId }: { timeoutMs?: number; label?: string } = {},
+): Promise<RunStatus> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = (await (await fetch(`${apiUrl}/runs/${encodeURIComponent(runId)}`)).json()) as RunStatus;
-    if (status.status !== 'running') return status;
-    if (Date.now() > deadline) throw new Error(`Run ${runId} still running after ${timeoutMs / 1000} s`);
-    await sleep(250);
+  const url = `${api.url}/runs/${encodeURIComponent(runId)}`;
+  const reporter = progressReporter(label);
+  try {
+    for (;;) {
+      const response = await fetch(url, { headers: authorization(api) });
+      const status = (await response.json()) as RunStatus & { message?: string };
+      if (!response.ok) throw new Error(`GET ${url} → ${response.status}: ${status.message ?? ''}`);
+      if (status.status !== 'running') return status;
+      reporter.update(status.progress as RunProgress | null);
+      if (Date.now() > deadline) throw new Error(`Run ${runId} still running after ${timeoutMs / 1000} s`);
+      await sleep(250);
+    }
+  } finally {
+    reporter.done();
   }
 }
 
@@ -143,10 +167,10 @@ const LOAN_DEMO_RUNS: { title: string; pipeline: string; body: object }[] = [
   },
 ];
 
-async function runLoanDemo(apiUrl: string, log: (line: string) => void): Promise<boolean> {
+async function runLoanDemo(api: ApiTarget, log: (line: string) => void): Promise<boolean> {
   for (const demo of LOAN_DEMO_RUNS) {
-    const { runId } = await postJson<{ runId: string }>(`${apiUrl}/runs/${demo.pipeline}`, demo.body);
-    const run = await waitForRun(apiUrl, runId);
+    const { runId } = await postJson<{ runId: string }>(api, `/runs/${demo.pipeline}`, demo.body);
+    const run = await waitForRun(api, runId, { label: `${demo.pipeline} (${demo.title})` });
     log(`\nLoan default — ${demo.title}\n  run: ${runId} → ${run.status}`);
     if (run.status !== 'completed') {
       log(`  error: ${JSON.stringify(run.error)}`);
@@ -156,7 +180,7 @@ async function runLoanDemo(apiUrl: string, log: (line: string) => void): Promise
     if (run.temporalUiUrl) log(`  Temporal UI: ${run.temporalUiUrl}`);
     const retrainRunId = (run.result as Partial<LoanMonitoringResult>).retrainRunId;
     if (retrainRunId) {
-      const retrain = await waitForRun(apiUrl, retrainRunId);
+      const retrain = await waitForRun(api, retrainRunId, { label: 'retraining started by the governance gate' });
       log(`\nLoan default — retraining started by the governance gate\n  run: ${retrainRunId} → ${retrain.status}`);
       if (retrain.status !== 'completed') return false;
       describeLoanRun(LOAN_PIPELINES.training, retrain.result).forEach((line) => log(line));
@@ -166,24 +190,24 @@ async function runLoanDemo(apiUrl: string, log: (line: string) => void): Promise
 }
 
 /** Starts the demo runs through the API, waits for each and prints what an operator wants to see. */
-export async function runDemo(apiUrl: string, log: (line: string) => void): Promise<boolean> {
+export async function runDemo(api: ApiTarget, log: (line: string) => void): Promise<boolean> {
   let allOk = true;
   const started = await Promise.all(
     DEMO_SEGMENTATION_RUNS.map(async (demo) => ({
       demo,
-      ...(await postJson<{ runId: string }>(`${apiUrl}/runs/${SEGMENTATION_PIPELINE}`, demo.body)),
+      ...(await postJson<{ runId: string }>(api, `/runs/${SEGMENTATION_PIPELINE}`, demo.body)),
     })),
   );
   for (const { demo, runId } of started) {
-    const run = await waitForRun(apiUrl, runId);
+    const run = await waitForRun(api, runId, { label: demo.title });
     log(`\n${demo.title}\n  run: ${runId} → ${run.status}`);
     if (run.status === 'completed') describeSegmentation(run.result as SegmentationResult).forEach((line) => log(line));
     else {
       allOk = false;
       log(`  error: ${JSON.stringify(run.error)}`);
     }
-    log(`  API: ${apiUrl}/runs/${runId}`);
+    log(`  API: ${api.url}/runs/${runId}`);
     if (run.temporalUiUrl) log(`  Temporal UI: ${run.temporalUiUrl}`);
   }
-  return (await runLoanDemo(apiUrl, log)) && allOk;
+  return (await runLoanDemo(api, log)) && allOk;
 }

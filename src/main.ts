@@ -1,3 +1,4 @@
+import { apiKeyBanner } from './api/api-keys.js';
 import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
 import { writeSampleData } from './sample-data/index.js';
@@ -37,6 +38,7 @@ async function run(): Promise<void> {
   log(`\nTemporal: ${stack.temporalAddress} (namespace ${config.namespace}, task queue ${config.taskQueue})`);
   if (stack.temporalUiUrl) log(`Temporal Web UI: ${stack.temporalUiUrl}`);
   log(`API: ${stack.apiUrl}   API docs (OpenAPI): ${stack.apiUrl}/docs`);
+  apiKeyBanner(stack.apiUrl, stack.apiKeys).forEach((line) => log(line));
 
   const schedules = await ensureLoanSchedules(stack.connections.client, config);
   log(
@@ -46,14 +48,15 @@ async function run(): Promise<void> {
   let demoOk = true;
   if (!args.has('--no-demo')) {
     log('\nRunning the demo pipelines as Temporal workflows ...');
-    demoOk = await runDemo(stack.apiUrl, log);
+    demoOk = await runDemo({ url: stack.apiUrl, key: stack.apiKey }, log);
   }
   if (args.has('--exit-after-demo')) {
     await stop('Demo finished');
     process.exitCode = demoOk ? 0 : 1;
     return;
   }
-  log(`\nServing. Try: curl ${stack.apiUrl}/models   (Ctrl-C to stop)`);
+  const keyForCurl = stack.apiKeys.generated ? stack.apiKey : '$API_KEY';
+  log(`\nServing. Try: curl -H "Authorization: Bearer ${keyForCurl}" ${stack.apiUrl}/models   (Ctrl-C to stop)`);
   await stack.workerDone;
 }
 

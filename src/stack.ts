@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
+import { resolveApiKeys, type ResolvedApiKeys } from './api/api-keys.js';
 import { buildApp } from './api/app.js';
 import type { AppConfig } from './config.js';
 import { startDevServer, type RunningDevServer } from './temporal/dev-server.js';
@@ -9,7 +10,12 @@ import { ensureTemporalCli } from './temporal/cli.js';
 import { createWorker } from './temporal/worker.js';
 
 export interface RunningStack {
+  /** The config the API runs with: its apiKeys include the generated key when none was configured. */
   config: AppConfig;
+  /** The keys and, when none was configured, the generated key file (for the banner main.ts prints). */
+  apiKeys: ResolvedApiKeys;
+  /** A key the API accepts, for the demo's requests. */
+  apiKey: string;
   temporalAddress: string;
   temporalUiUrl: string | undefined;
   apiUrl: string;
@@ -25,7 +31,10 @@ export interface RunningStack {
  * The whole product on one machine: the embedded Temporal dev server (unless TEMPORAL_ADDRESS names one),
  * the worker and the API, stopped in reverse order.
  */
-export async function startStack(config: AppConfig, log: (line: string) => void): Promise<RunningStack> {
+export async function startStack(configured: AppConfig, log: (line: string) => void): Promise<RunningStack> {
+  // First, so a broken state dir fails before anything starts; a stack without a key would be open to anyone.
+  const apiKeys = await resolveApiKeys(configured);
+  const { config } = apiKeys;
   // The SDK logs every worker state change at INFO; operators need warnings and errors.
   Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   let devServer: RunningDevServer | undefined;
@@ -54,6 +63,8 @@ export async function startStack(config: AppConfig, log: (line: string) => void)
   let stopping: Promise<void> | undefined;
   return {
     config,
+    apiKeys,
+    apiKey: config.apiKeys[0],
     temporalAddress,
     temporalUiUrl: config.temporalUiUrl,
     apiUrl: `http://${config.apiHost}:${port}`,

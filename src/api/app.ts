@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DataValidationError } from '../failures.js';
 import { ModelNotFoundError } from '../storage/model-store.js';
+import { BEARER_AUTH, BEARER_AUTH_SCHEME, installApiKeyAuth } from './auth.js';
 import type { AppDependencies } from './dependencies.js';
 import { NotFoundError } from './errors.js';
 import healthRoutes from './routes/health.js';
@@ -19,9 +20,12 @@ function validationMessage(err: unknown): string {
   return extra ? `${message}: "${extra}"` : message;
 }
 
+/** The API; it refuses to build without an API key (see auth.ts), and every route but /health and /docs needs one. */
 export async function buildApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });
   app.decorate('deps', deps);
+  // Before any route: its onRoute hook documents the 401 on each protected route as it is declared.
+  installApiKeyAuth(app, deps.config.apiKeys);
 
   await app.register(swagger, {
     openapi: {
@@ -31,6 +35,7 @@ export async function buildApp(deps: AppDependencies, options: { logger?: boolea
           'Start durable ML pipeline runs, follow their progress, read results and score rows with stored models.',
         version: '0.1.0',
       },
+      components: { securitySchemes: { [BEARER_AUTH]: BEARER_AUTH_SCHEME } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -54,5 +59,6 @@ export async function buildApp(deps: AppDependencies, options: { logger?: boolea
   await app.register(runRoutes);
   await app.register(modelRoutes);
   await app.register(scheduleRoutes);
+  await app.register(import('./routes/artifacts.js'));
   return app;
 }

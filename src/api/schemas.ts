@@ -1,5 +1,24 @@
 /** Schemas of the API's own bodies (each pipeline's request schema lives in its contract). */
 import Type, { type Static } from 'typebox';
+import { RUN_STATES } from '../temporal/run-index.js';
+
+/** Every error body the run routes send (see the error handler in app.ts). */
+export const ErrorBody = (description: string) =>
+  Type.Object(
+    {
+      error: Type.String(),
+      message: Type.String({ description: 'What went wrong (the field, file or run it is about)' }),
+      details: Type.Optional(Type.Unknown()),
+    },
+    { description },
+  );
+export const BadRunRequest = ErrorBody('Bad input: the request, a filter or a file fails validation; nothing started');
+export const UnknownRun = ErrorBody('No run with this id');
+export const RunAlreadyClosed = ErrorBody('The run has already closed (completed, failed, cancelled, …)');
+
+export const RunStateSchema = Type.Enum([...RUN_STATES], {
+  description: 'running, completed, failed, cancelled, terminated or timed-out',
+});
 
 export const RunAccepted = Type.Object({
   runId: Type.String(),
@@ -11,7 +30,7 @@ export const RunAccepted = Type.Object({
 export const RunStatus = Type.Object({
   runId: Type.String(),
   pipeline: Type.String(),
-  status: Type.Enum(['running', 'completed', 'failed']),
+  status: RunStateSchema,
   temporalStatus: Type.String(),
   startedAt: Type.String(),
   closedAt: Type.Union([Type.String(), Type.Null()]),
@@ -19,10 +38,68 @@ export const RunStatus = Type.Object({
   result: Type.Unknown(),
   error: Type.Unknown(),
   temporalUiUrl: Type.Optional(Type.String()),
+  /** What the run produced, once it has completed: GET it for names, types, sizes and URLs. */
+  artifactsUrl: Type.String(),
 });
 export type RunStatusBody = Static<typeof RunStatus>;
 
 export const RunParams = Type.Object({ runId: Type.String() });
+
+const filterValue = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
+
+export const RunIndexQuery = Type.Object(
+  {
+    pipeline: Type.Optional(Type.String({ minLength: 1, description: 'A pipeline name, e.g. loan-training' })),
+    status: Type.Optional(RunStateSchema),
+    dataset: Type.Optional(filterValue('MlDataset: the CSV or folder the run read')),
+    modelId: Type.Optional(filterValue('MlModelId: the model trained, used or monitored')),
+    decision: Type.Optional(Type.Enum(['ok', 'degraded'], { description: 'MlDecision of a monitoring run' })),
+    since: Type.Optional(Type.String({ minLength: 1, description: 'ISO date or time: runs started at or after it' })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    pageToken: Type.Optional(Type.String({ minLength: 1, description: 'nextPageToken of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+export type RunIndexQueryBody = Static<typeof RunIndexQuery>;
+
+export const RunIndexItem = Type.Object({
+  runId: Type.String(),
+  pipeline: Type.String(),
+  status: RunStateSchema,
+  startTime: Type.String(),
+  closeTime: Type.Union([Type.String(), Type.Null()]),
+  summary: Type.Union([Type.String(), Type.Null()]),
+  temporalUiUrl: Type.Optional(Type.String()),
+  dataset: Type.Union([Type.String(), Type.Null()]),
+  modelId: Type.Union([Type.String(), Type.Null()]),
+  decision: Type.Union([Type.String(), Type.Null()]),
+  testAuc: Type.Union([Type.Number(), Type.Null()]),
+  searchAttributes: Type.Object(
+    {
+      MlPipeline: Type.Optional(Type.String()),
+      MlDataset: Type.Optional(Type.String()),
+      MlModelId: Type.Optional(Type.String()),
+      MlDecision: Type.Optional(Type.String()),
+      MlTestAuc: Type.Optional(Type.Number()),
+    },
+    { description: "The run's search attributes, as the Temporal UI's query box names them" },
+  ),
+});
+export type RunIndexItemBody = Static<typeof RunIndexItem>;
+
+export const RunIndexPage = Type.Object({
+  runs: Type.Array(RunIndexItem, { description: 'Newest first (by start time)' }),
+  nextPageToken: Type.Union([Type.String(), Type.Null()], { description: 'Pass as pageToken; null on the last page' }),
+});
+
+export const RunCancelAccepted = Type.Object(
+  {
+    runId: Type.String(),
+    status: Type.Literal('cancelling'),
+    statusUrl: Type.String(),
+  },
+  { description: 'Cancellation requested: running activities stop at their next checkpoint; the run ends cancelled' },
+);
 
 export const PredictRequest = Type.Object(
   {

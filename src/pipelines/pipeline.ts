@@ -1,6 +1,7 @@
 /** What a pipeline is to the rest of the product: the one shape every registry entry has. */
 import type { Static, TObject, TSchema } from 'typebox';
 import type { AppConfig } from '../config.js';
+import type { RunDescription } from '../temporal/search-attributes.js';
 
 export interface PipelineDefinition<Request extends object = object, Activities extends object = object> {
   /** The API's name for it: `POST /runs/<name>`, run ids `<name>-<uuid>`. */
@@ -16,6 +17,8 @@ export interface PipelineDefinition<Request extends object = object, Activities 
    * DataValidationError: the API answers 400 and starts nothing. Returns the workflow's argument.
    */
   precheck(config: AppConfig, request: Request): Promise<Request>;
+  /** How a run reads in the Temporal UI and the run index (summary, parameters, dataset, model), from its request. */
+  describe(request: Request): RunDescription;
   /** The pipeline's activities, bound to the configured folders. */
   activities(config: AppConfig): Activities;
 }

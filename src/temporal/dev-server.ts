@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { devServerSearchAttributeArgs } from './search-attribute-registration.js';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -62,6 +63,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     options.namespace,
     '--log-level',
     'error',
+    // The run index's attributes (MlPipeline, MlDataset, …), registered as the server starts.
+    ...devServerSearchAttributeArgs(),
   ];
   const { openSync } = await import('node:fs');
   const logFile = openSync(join(options.logDir, 'temporal-dev-server.log'), 'a');

@@ -51,5 +51,8 @@ export async function createWorker({
     },
     // CPU-bound fits share this process with the event loop; two at once suit the 2-core target machine.
     maxConcurrentActivityTaskExecutions: 4,
+    // Heartbeats reach the server at least every 2 s (not 80% of the heartbeat timeout), so a cancelled
+    // run's fit learns of it within seconds.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
 }

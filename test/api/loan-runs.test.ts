@@ -12,6 +12,7 @@ import type { LoanMonitoringResult } from '../../src/pipelines/loan/monitoring/c
 import type { LoanTrainingResult } from '../../src/pipelines/loan/training/contract.js';
 import { writeLoanSampleData } from '../../src/sample-data/loan.js';
 import { ensureLoanSchedules, LOAN_SCHEDULES } from '../../src/pipelines/loan/schedules.js';
+import { authHeaders } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { waitFor, withDeadline } from '../support/wait.js';
 
@@ -54,7 +55,7 @@ describe('loan API against a real worker and dev server', () => {
   });
 
   async function start(pipeline: string, payload: object): Promise<string> {
-    const response = await app.inject({ method: 'POST', url: `/runs/${pipeline}`, payload });
+    const response = await app.inject({ method: 'POST', url: `/runs/${pipeline}`, payload, headers: authHeaders() });
     assert.equal(response.statusCode, 202, response.body);
     return response.json<{ runId: string }>().runId;
   }
@@ -62,7 +63,7 @@ describe('loan API against a real worker and dev server', () => {
   /** Polls GET /runs/:runId until the run closes; a run that never closes fails the test at the deadline. */
   function waitForRun(runId: string): Promise<RunBody> {
     return waitFor(`run ${runId} to close`, async () => {
-      const response = await app.inject({ method: 'GET', url: `/runs/${runId}` });
+      const response = await app.inject({ method: 'GET', url: `/runs/${runId}`, headers: authHeaders() });
       assert.equal(response.statusCode, 200, response.body);
       const body = response.json<RunBody>();
       return body.status === 'running' ? undefined : body;
@@ -96,7 +97,7 @@ describe('loan API against a real worker and dev server', () => {
   }
 
   async function expect400(url: string, payload: object, pattern: RegExp): Promise<void> {
-    const response = await app.inject({ method: 'POST', url, payload });
+    const response = await app.inject({ method: 'POST', url, payload, headers: authHeaders() });
     assert.equal(response.statusCode, 400, `${url} ${JSON.stringify(payload)} → ${response.body}`);
     assert.match(response.json<{ message: string }>().message, pattern);
   }
@@ -151,7 +152,9 @@ describe('loan API against a real worker and dev server', () => {
     assert.equal(retrain.pipeline, 'loan-training');
     const retrained = retrain.result as LoanTrainingResult;
 
-    const { models } = (await app.inject({ method: 'GET', url: '/models?pipeline=loan' })).json<{
+    const { models } = (
+      await app.inject({ method: 'GET', url: '/models?pipeline=loan', headers: authHeaders() })
+    ).json<{
       models: { modelId: string; lineage: { dataset?: string } }[];
     }>();
     assert.deepEqual(
@@ -178,6 +181,7 @@ describe('loan API against a real worker and dev server', () => {
     };
     const response = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: `/models/${championModelId}/predict`,
       payload: { rows: [applicant, { ...applicant, Credit_Mix: 'Good', Interest_Rate: 3, Num_Credit_Card: 2 }] },
     });
@@ -196,6 +200,7 @@ describe('loan API against a real worker and dev server', () => {
 
     const bad = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: `/models/${championModelId}/predict`,
       payload: { rows: [{ Age: 'forty' }] },
     });
@@ -203,6 +208,7 @@ describe('loan API against a real worker and dev server', () => {
     assert.match(bad.json<{ message: string }>().message, /Row 0 has a non-numeric "Age"/);
     const empty = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: `/models/${championModelId}/predict`,
       payload: { rows: [{ colour: 'red' }] },
     });
@@ -223,7 +229,7 @@ describe('loan API against a real worker and dev server', () => {
       }
     });
     await ensureLoanSchedules(client, stack.config, DATASETS.scheduled);
-    const { schedules } = (await app.inject({ method: 'GET', url: '/schedules' })).json<{
+    const { schedules } = (await app.inject({ method: 'GET', url: '/schedules', headers: authHeaders() })).json<{
       schedules: {
         id: string;
         spec: { calendars: { hour: unknown }[]; timezone: string };
@@ -246,6 +252,7 @@ describe('loan API against a real worker and dev server', () => {
     const window = { start: '2024-03-01T00:00:00Z', end: '2024-03-02T23:00:00Z' };
     const backfill = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: '/schedules/loan-inference-daily/backfill',
       payload: window,
     });
@@ -285,6 +292,7 @@ describe('loan API against a real worker and dev server', () => {
 
     const unknown = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: '/schedules/nope/backfill',
       payload: { start: '2024-01-01T00:00:00Z', end: '2024-01-02T00:00:00Z' },
     });

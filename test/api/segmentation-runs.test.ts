@@ -6,6 +6,7 @@ import { buildApp } from '../../src/api/app.js';
 import { findKnee } from '../../src/ml/kneedle.js';
 import { MAX_K, type SegmentationResult } from '../../src/pipelines/segmentation/contract.js';
 import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../src/sample-data/segmentation.js';
+import { authHeaders } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { waitFor } from '../support/wait.js';
 
@@ -46,7 +47,7 @@ describe('segmentation API against a real worker and dev server', () => {
   /** Polls `GET /runs/:runId` until the run is no longer running (or the API answers anything but 200). */
   async function waitForRun(runId: string): Promise<RunBody> {
     const response = await waitFor(`run ${runId} to finish`, async () => {
-      const answer = await app.inject({ method: 'GET', url: `/runs/${runId}` });
+      const answer = await app.inject({ method: 'GET', url: `/runs/${runId}`, headers: authHeaders() });
       return answer.statusCode !== 200 || answer.json<RunBody>().status !== 'running' ? answer : undefined;
     });
     assert.equal(response.statusCode, 200, response.body);
@@ -67,6 +68,7 @@ describe('segmentation API against a real worker and dev server', () => {
   it('starts a GMM run (202), reports it, lists and serves its model, and predicts with it', async () => {
     const started = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: '/runs/segmentation',
       payload: {
         dataset: SEGMENTATION_SAMPLE_FILES.creditCard,
@@ -97,17 +99,20 @@ describe('segmentation API against a real worker and dev server', () => {
     assert.equal(result.testPredictions.length, 25);
     modelId = result.modelId;
 
-    const listed = (await app.inject({ method: 'GET', url: '/models?pipeline=segmentation' })).json<{
+    const listed = (
+      await app.inject({ method: 'GET', url: '/models?pipeline=segmentation', headers: authHeaders() })
+    ).json<{
       models: { modelId: string }[];
     }>();
     assert.ok(listed.models.some((m) => m.modelId === modelId));
 
-    const model = await app.inject({ method: 'GET', url: `/models/${modelId}` });
+    const model = await app.inject({ method: 'GET', url: `/models/${modelId}`, headers: authHeaders() });
     assert.equal(model.statusCode, 200);
     assert.equal(model.json<{ algorithm: string }>().algorithm, 'gmm');
 
     const predicted = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: `/models/${modelId}/predict`,
       payload: {
         rows: [
@@ -174,7 +179,12 @@ describe('segmentation API against a real worker and dev server', () => {
     ];
     for (const [name, payload, pattern] of cases) {
       const startsBefore = startedByApi.length;
-      const response = await app.inject({ method: 'POST', url: '/runs/segmentation', payload: payload as object });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/runs/segmentation',
+        payload: payload as object,
+        headers: authHeaders(),
+      });
       assert.equal(response.statusCode, 400, `${name}: ${JSON.stringify(payload)} → ${response.body}`);
       assert.match(response.json<{ message: string }>().message, pattern, name);
       assert.deepEqual(startedByApi.slice(startsBefore), [], `${name}: no workflow started`);
@@ -186,6 +196,7 @@ describe('segmentation API against a real worker and dev server', () => {
     // is eventually consistent: waiting until the later good run is listed gives any earlier start time to show.)
     const good = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: '/runs/segmentation',
       payload: { ...base, kMax: 2, nInit: 1 },
     });
@@ -201,11 +212,18 @@ describe('segmentation API against a real worker and dev server', () => {
   });
 
   it('answers 404 for unknown runs and models, and 400 for rows that lack a feature', async () => {
-    assert.equal((await app.inject({ method: 'GET', url: '/runs/segmentation-nope' })).statusCode, 404);
-    assert.equal((await app.inject({ method: 'GET', url: '/models/nope' })).statusCode, 404);
-    assert.equal((await app.inject({ method: 'GET', url: '/models/..%2Fsecret' })).statusCode, 404);
+    assert.equal(
+      (await app.inject({ method: 'GET', url: '/runs/segmentation-nope', headers: authHeaders() })).statusCode,
+      404,
+    );
+    assert.equal((await app.inject({ method: 'GET', url: '/models/nope', headers: authHeaders() })).statusCode, 404);
+    assert.equal(
+      (await app.inject({ method: 'GET', url: '/models/..%2Fsecret', headers: authHeaders() })).statusCode,
+      404,
+    );
     const bad = await app.inject({
       method: 'POST',
+      headers: authHeaders(),
       url: `/models/${modelId}/predict`,
       payload: { rows: [{ BALANCE: 1, PURCHASES: 2 }] },
     });
@@ -214,7 +232,9 @@ describe('segmentation API against a real worker and dev server', () => {
   });
 
   it('serves the OpenAPI document at /docs', async () => {
-    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, unknown> }>();
+    const spec = (await app.inject({ method: 'GET', url: '/docs/json', headers: authHeaders() })).json<{
+      paths: Record<string, unknown>;
+    }>();
     for (const path of [
       '/runs/segmentation',
       '/runs/{runId}',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createActivities } from '../../src/pipelines/registry.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
+import { devServerSearchAttributeArgs } from '../../src/temporal/search-attribute-registration.js';
 import { bundleWorkflows, createWorker } from '../../src/temporal/worker.js';
 
 /** The API key every test stack's API accepts (see authHeaders in test/support/api.ts). */
@@ -31,7 +32,10 @@ export async function startTestStack(): Promise<TestStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cliPath = await ensureTemporalCli((line) => console.log(line));
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cliPath }, extraArgs: ['--log-level', 'error'] },
+    server: {
+      executable: { type: 'existing-path', path: cliPath },
+      extraArgs: ['--log-level', 'error', ...devServerSearchAttributeArgs()],
+    },
   });
   const root = await mkdtemp(join(tmpdir(), 'ml-pipelines-test-'));
   const config = loadConfig({

@@ -3,22 +3,23 @@ import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { PipelineDefinition } from '../../pipelines/pipeline.js';
 import { PIPELINES, pipelineOfWorkflowType } from '../../pipelines/registry.js';
+import { listRuns, runStateOf } from '../../temporal/run-index.js';
+import { runStartMetadata } from '../../temporal/search-attributes.js';
 import { NotFoundError } from '../errors.js';
-import { RunAccepted, RunParams, RunStatus, type RunStatusBody } from '../schemas.js';
-
-type RunState = RunStatusBody['status'];
-
-function runState(description: WorkflowExecutionDescription): RunState {
-  switch (description.status.name) {
-    case 'RUNNING':
-    case 'CONTINUED_AS_NEW':
-      return 'running';
-    case 'COMPLETED':
-      return 'completed';
-    default:
-      return 'failed';
-  }
-}
+import {
+  BadRunRequest,
+  RunAccepted,
+  RunAlreadyClosed,
+  RunCancelAccepted,
+  RunIndexPage,
+  RunIndexQuery,
+  RunParams,
+  RunStatus,
+  UnknownRun,
+  type RunIndexItemBody,
+  type RunIndexQueryBody,
+  type RunStatusBody,
+} from '../schemas.js';
 
 /** The innermost message of a failure chain: that is the one that names the bad column or file. */
 function failureMessage(err: unknown): { message: string; type?: string; details?: unknown } {
@@ -36,16 +37,30 @@ function failureMessage(err: unknown): { message: string; type?: string; details
   return deepest;
 }
 
-/** `POST /runs/<pipeline>` for every registered pipeline, and `GET /runs/:runId` for any run. */
+/**
+ * `POST /runs/<pipeline>` for every registered pipeline, `GET /runs` (the run index), `GET /runs/:runId`
+ * and `POST /runs/:runId/cancel` for any run.
+ */
 const runRoutes: FastifyPluginAsync = async (app) => {
   const { config, client } = app.deps;
+  const pipelines = PIPELINES as PipelineDefinition[];
 
   const temporalUiLink = (workflowId: string): string | undefined =>
     config.temporalUiUrl
       ? `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(workflowId)}`
       : undefined;
 
-  for (const pipeline of PIPELINES as PipelineDefinition[]) {
+  /** The run's description, or a 404 naming it. */
+  async function describeRun(runId: string): Promise<WorkflowExecutionDescription> {
+    try {
+      return await client.workflow.getHandle(runId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`Run "${runId}" does not exist`);
+      throw err;
+    }
+  }
+
+  for (const pipeline of pipelines) {
     app.post<{ Body: object | undefined }>(
       `/runs/${pipeline.name}`,
       {
@@ -53,7 +68,7 @@ const runRoutes: FastifyPluginAsync = async (app) => {
           summary: pipeline.summary,
           tags: ['runs'],
           body: pipeline.request,
-          response: { 202: RunAccepted },
+          response: { 202: RunAccepted, 400: BadRunRequest },
         },
       },
       async (request, reply) => {
@@ -63,6 +78,8 @@ const runRoutes: FastifyPluginAsync = async (app) => {
           workflowId: runId,
           taskQueue: config.taskQueue,
           args: [args],
+          // Summary and parameters for the Temporal UI, a small memo, and the run index's search attributes.
+          ...runStartMetadata(pipeline.name, pipeline.describe(args)),
         });
         return reply
           .status(202)
@@ -71,6 +88,47 @@ const runRoutes: FastifyPluginAsync = async (app) => {
     );
   }
 
+  app.get<{ Querystring: RunIndexQueryBody }>(
+    '/runs',
+    {
+      schema: {
+        summary: 'The run index: runs newest first, filtered by pipeline, status, dataset, model, decision, start',
+        tags: ['runs'],
+        querystring: RunIndexQuery,
+        response: { 200: RunIndexPage, 400: BadRunRequest },
+      },
+    },
+    async (request, reply) => {
+      const filters = request.query;
+      if (filters.pipeline && !pipelines.some((p) => p.name === filters.pipeline)) {
+        return reply.status(400).send({
+          error: 'Bad Request',
+          message: `pipeline must be one of ${pipelines.map((p) => p.name).join(', ')}`,
+        });
+      }
+      const page = await listRuns(
+        client,
+        filters,
+        pipelines.map((p) => p.workflow.name),
+      );
+      const runs: RunIndexItemBody[] = page.runs.map((run) => ({
+        runId: run.runId,
+        pipeline: run.searchAttributes.MlPipeline ?? pipelineOfWorkflowType(run.workflowType)?.name ?? run.workflowType,
+        status: run.status,
+        startTime: run.startTime,
+        closeTime: run.closeTime,
+        summary: run.summary,
+        temporalUiUrl: temporalUiLink(run.runId),
+        dataset: run.searchAttributes.MlDataset ?? null,
+        modelId: run.searchAttributes.MlModelId ?? null,
+        decision: run.searchAttributes.MlDecision ?? null,
+        testAuc: run.searchAttributes.MlTestAuc ?? null,
+        searchAttributes: run.searchAttributes,
+      }));
+      return { runs, nextPageToken: page.nextPageToken };
+    },
+  );
+
   app.get<{ Params: { runId: string } }>(
     '/runs/:runId',
     {
@@ -78,20 +136,14 @@ const runRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Status, progress and result of a run',
         tags: ['runs'],
         params: RunParams,
-        response: { 200: RunStatus },
+        response: { 200: RunStatus, 404: UnknownRun },
       },
     },
     async (request): Promise<RunStatusBody> => {
       const { runId } = request.params;
       const handle = client.workflow.getHandle(runId);
-      let description: WorkflowExecutionDescription;
-      try {
-        description = await handle.describe();
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`Run "${runId}" does not exist`);
-        throw err;
-      }
-      const status = runState(description);
+      const description = await describeRun(runId);
+      const status = runStateOf(description.status.name);
       let progress: unknown = null;
       let result: unknown = null;
       let error: unknown = null;
@@ -106,7 +158,7 @@ const runRoutes: FastifyPluginAsync = async (app) => {
         } catch (err) {
           error = failureMessage(err instanceof WorkflowFailedError ? (err.cause ?? err) : err);
         }
-        progress = { stage: 'failed' };
+        progress = { stage: status };
       }
       return {
         runId,
@@ -119,7 +171,30 @@ const runRoutes: FastifyPluginAsync = async (app) => {
         result,
         error,
         temporalUiUrl: temporalUiLink(runId),
+        artifactsUrl: `/runs/${encodeURIComponent(runId)}/artifacts`,
       };
+    },
+  );
+
+  app.post<{ Params: { runId: string } }>(
+    '/runs/:runId/cancel',
+    {
+      schema: {
+        summary: 'Cancel a running run: its activities stop at their next checkpoint and nothing is published',
+        tags: ['runs'],
+        params: RunParams,
+        response: { 202: RunCancelAccepted, 404: UnknownRun, 409: RunAlreadyClosed },
+      },
+    },
+    async (request, reply) => {
+      const { runId } = request.params;
+      const description = await describeRun(runId);
+      const status = runStateOf(description.status.name);
+      if (status !== 'running') {
+        return reply.status(409).send({ error: 'Conflict', message: `Run "${runId}" has already closed (${status})` });
+      }
+      await client.workflow.getHandle(runId).cancel();
+      return reply.status(202).send({ runId, status: 'cancelling', statusUrl: `/runs/${runId}` });
     },
   );
 };

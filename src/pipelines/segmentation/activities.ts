@@ -1,4 +1,4 @@
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fitGmm, predictGmm } from '../../ml/gmm.js';
@@ -24,7 +24,7 @@ import {
 import { csvSource, validateSegmentationInput } from './validate.js';
 import { sqlIdentifier } from '../../storage/sql.js';
 import { sqlString } from '../../storage/duckdb.js';
-import { callingWorkflow } from '../../temporal/activity-context.js';
+import { callingWorkflow, checkpoint } from '../../temporal/activity-context.js';
 
 export interface LoadedSegmentationData {
   input: ResolvedSegmentationInput;
@@ -158,7 +158,8 @@ export function createSegmentationActivities(config: Pick<AppConfig, 'dataDir' |
 
     /**
      * Fits one chunk of the k sweep. Heartbeats after every k with the points done so far, so a retry
-     * after a worker crash resumes from the last finished k instead of starting over.
+     * after a worker crash resumes from the last finished k instead of starting over, and a cancelled run
+     * stops between k values.
      */
     async fitSegmentationSweep(args: SweepChunkInput): Promise<CurvePoint[]> {
       const resumed = (Context.current().info.heartbeatDetails as { done?: CurvePoint[] } | undefined)?.done ?? [];
@@ -167,7 +168,7 @@ export function createSegmentationActivities(config: Pick<AppConfig, 'dataDir' |
       for (const k of args.ks) {
         if (done.some((point) => point.k === k)) continue;
         done.push(fitOne(rows, args.algorithm, k, args.nInit, args.seed));
-        heartbeat({ done });
+        await checkpoint({ done });
       }
       return done.sort((a, b) => a.k - b.k);
     },
@@ -203,6 +204,8 @@ export function createSegmentationActivities(config: Pick<AppConfig, 'dataDir' |
         predictGmm(fit, rows).forEach((label) => clusterSizes[label]++);
         metrics = { bic: fit.bic, aic: fit.aic, logLikelihood: fit.logLikelihood, converged: fit.converged };
       }
+      // A run cancelled during the fit stops here: no model is saved.
+      await checkpoint();
       await saveModel<SegmentationModel>(config.modelStoreDir, {
         modelId: args.modelId,
         pipeline: 'segmentation',

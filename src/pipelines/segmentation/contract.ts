@@ -4,6 +4,7 @@
  * Pure: safe inside the workflow sandbox.
  */
 import Type, { type Static } from 'typebox';
+import type { RunDescription } from '../../temporal/search-attributes.js';
 import { defaultsOf } from '../contract-defaults.js';
 
 export const MAX_K = 200;
@@ -63,7 +64,8 @@ export type SegmentationStage =
   | 'fitting-final-model'
   | 'predicting'
   | 'completed'
-  | 'failed';
+  | 'failed'
+  | 'cancelled';
 
 export interface SegmentationProgress {
   stage: SegmentationStage;
@@ -89,3 +91,22 @@ export interface SegmentationResult {
 
 /** Only this many test predictions travel in workflow history; the rest are in the Parquet file. */
 export const MAX_INLINE_TEST_PREDICTIONS = 1000;
+
+/** How a segmentation run reads in the Temporal UI, e.g. "GMM k=1..20 · cc.csv". */
+export function describeSegmentationRun(request: SegmentationInput): RunDescription {
+  const input = { ...SEGMENTATION_DEFAULTS, ...request };
+  const algorithm = input.algorithm === 'kmeans' ? 'K-Means' : 'GMM';
+  return {
+    summary: `${algorithm} k=${input.kMin}..${input.kMax} · ${input.dataset}`,
+    dataset: input.dataset,
+    parameters: {
+      algorithm: input.algorithm,
+      features: input.features.join(', '),
+      kMin: input.kMin,
+      kMax: input.kMax,
+      nInit: input.nInit,
+      seed: input.seed,
+      testDataset: input.testDataset,
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { createSegmentationActivities } from './activities.js';
 import { SEGMENTATION_PIPELINE } from './config.js';
-import { SegmentationRequest } from './contract.js';
+import { describeSegmentationRun, SegmentationRequest } from './contract.js';
 import { validateSegmentationInput } from './validate.js';
 import { segmentationWorkflow } from './workflows.js';
 import { definePipeline } from '../pipeline.js';
@@ -12,5 +12,6 @@ export const segmentationPipeline = definePipeline({
   workflow: segmentationWorkflow,
   // Validated against the files first: bad input is a 400 and starts nothing.
   precheck: async (config, request) => (await validateSegmentationInput(config.dataDir, request)).input,
+  describe: describeSegmentationRun,
   activities: createSegmentationActivities,
 });

@@ -1,5 +1,17 @@
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { standardRetry } from '../../failures.js';
+import { ML_MODEL_ID } from '../../temporal/search-attributes.js';
 import { innermostMessage, runStamp } from '../../temporal/workflow-context.js';
 import type { SegmentationActivities } from './activities.js';
 import { chunkKs, segmentationModelId } from './config.js';
@@ -14,29 +26,37 @@ import type {
 export const segmentationProgressQuery = defineQuery<SegmentationProgress>('progress');
 
 /** I/O-bound steps: quick, retried a few times with backoff. */
-const io = proxyActivities<SegmentationActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: standardRetry,
-});
+const IO: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: standardRetry };
 
-/** CPU-bound fits: heartbeat every k, so a dead worker is noticed in a minute rather than at the timeout. */
-const fits = proxyActivities<SegmentationActivities>({
+/**
+ * CPU-bound fits: heartbeat every k, so a dead worker is noticed in a minute rather than at the timeout,
+ * and a cancelled run stops between k values; the run closes only once the fit has stopped.
+ */
+const FITS: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
   retry: standardRetry,
-});
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+/** The activities with a one-line summary the Temporal UI shows for this call. */
+const io = (summary: string) => proxyActivities<SegmentationActivities>({ ...IO, summary });
+const fits = (summary: string) => proxyActivities<SegmentationActivities>({ ...FITS, summary });
 
 /** Customer segmentation: load → preprocess → fit every k → elbow → final model → predict test rows. */
 export async function segmentationWorkflow(request: SegmentationInput): Promise<SegmentationResult> {
   const progress: SegmentationProgress = { stage: 'loading', kDone: 0, kTotal: 0 };
   setHandler(segmentationProgressQuery, () => progress);
   try {
-    const loaded = await io.loadSegmentationData(request);
+    setCurrentDetails(`Loading \`${request.dataset}\``);
+    const loaded = await io(`load ${request.dataset}`).loadSegmentationData(request);
     const { input } = loaded;
     progress.kTotal = input.kMax - input.kMin + 1;
+    const name = input.algorithm === 'kmeans' ? 'K-Means' : 'GMM';
 
     progress.stage = 'preprocessing';
-    const prepared = await io.preprocessSegmentationData({
+    setCurrentDetails(`Preprocessing ${loaded.rows} rows of \`${input.dataset}\``);
+    const prepared = await io(`scale ${input.features.join(', ')} of ${input.dataset}`).preprocessSegmentationData({
       inputPath: loaded.inputPath,
       workDir: loaded.workDir,
       features: input.features,
@@ -46,7 +66,9 @@ export async function segmentationWorkflow(request: SegmentationInput): Promise<
     progress.stage = 'fitting';
     const curve: CurvePoint[] = [];
     for (const ks of chunkKs(input.kMin, input.kMax)) {
-      const points = await fits.fitSegmentationSweep({
+      const range = ks.length === 1 ? `k=${ks[0]}` : `k=${ks[0]}..${ks[ks.length - 1]}`;
+      setCurrentDetails(`Fitting ${name} ${range} (${curve.length} of ${progress.kTotal} k done)`);
+      const points = await fits(`${name} ${range} on ${input.dataset}`).fitSegmentationSweep({
         cleanPath: prepared.cleanPath,
         scalerPath: prepared.scalerPath,
         features: input.features,
@@ -60,38 +82,51 @@ export async function segmentationWorkflow(request: SegmentationInput): Promise<
     }
 
     progress.stage = 'selecting-k';
-    const { optimalK, elbowFound } = await io.selectOptimalK({ curve });
+    setCurrentDetails(`Selecting k (Kneedle) over k=${input.kMin}..${input.kMax}`);
+    const { optimalK, elbowFound } = await io(`elbow over k=${input.kMin}..${input.kMax}`).selectOptimalK({ curve });
 
     progress.stage = 'fitting-final-model';
-    const { modelId, clusterSizes } = await fits.fitFinalSegmentationModel({
+    const plannedModelId = segmentationModelId(input.algorithm, runStamp());
+    setCurrentDetails(`Fitting the final ${name} model, k=${optimalK}`);
+    const { modelId, clusterSizes } = await fits(
+      `final ${name} k=${optimalK} → ${plannedModelId}`,
+    ).fitFinalSegmentationModel({
       cleanPath: prepared.cleanPath,
       scalerPath: prepared.scalerPath,
       features: input.features,
       algorithm: input.algorithm,
       nInit: input.nInit,
       seed: input.seed,
-      modelId: segmentationModelId(input.algorithm, runStamp()),
+      modelId: plannedModelId,
       k: optimalK,
       curve,
       dataset: input.dataset,
       fingerprint: loaded.fingerprint,
       droppedRows: prepared.droppedRows,
     });
+    upsertSearchAttributes([{ key: ML_MODEL_ID, value: modelId }]);
+    upsertMemo({ result: { optimalK, elbowFound, modelId } });
 
     let testPredictions: TestPrediction[] = [];
     let testPredictionsPath: string | undefined;
-    if (loaded.testInputPath) {
+    const { testInputPath } = loaded;
+    if (testInputPath) {
       progress.stage = 'predicting';
-      const predicted = await io.predictSegmentationTestRows({
-        modelId,
-        testInputPath: loaded.testInputPath,
-        workDir: loaded.workDir,
-      });
+      setCurrentDetails(`Assigning the test rows of \`${input.testDataset ?? ''}\` with \`${modelId}\``);
+      // The model is published: a cancellation from here on is too late, and the run completes.
+      const predicted = await CancellationScope.nonCancellable(() =>
+        io(`assign ${input.testDataset ?? 'test rows'} with ${modelId}`).predictSegmentationTestRows({
+          modelId,
+          testInputPath,
+          workDir: loaded.workDir,
+        }),
+      );
       testPredictions = predicted.predictions;
       testPredictionsPath = predicted.path;
     }
 
     progress.stage = 'completed';
+    setCurrentDetails(`Done: k=${optimalK}${elbowFound ? '' : ' (no elbow)'}, model \`${modelId}\``);
     return {
       optimalK,
       elbowFound,
@@ -105,8 +140,9 @@ export async function segmentationWorkflow(request: SegmentationInput): Promise<
       ...(testPredictionsPath ? { testPredictionsPath } : {}),
     };
   } catch (err) {
-    progress.stage = 'failed';
+    progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
     progress.message = innermostMessage(err);
+    setCurrentDetails(`${progress.stage}: ${progress.message}`);
     throw err;
   }
 }

@@ -2,7 +2,7 @@ import { definePipeline } from '../../pipeline.js';
 import { LOAN_PIPELINES } from '../config.js';
 import { loanPrecheck } from '../precheck.js';
 import { createLoanInferenceActivities } from './activities.js';
-import { LoanInferenceRequest } from './contract.js';
+import { describeLoanInferenceRun, LoanInferenceRequest } from './contract.js';
 import { loanInferenceWorkflow } from './workflows.js';
 
 export const loanInferencePipeline = definePipeline({
@@ -11,5 +11,6 @@ export const loanInferencePipeline = definePipeline({
   request: LoanInferenceRequest,
   workflow: loanInferenceWorkflow,
   precheck: loanPrecheck({ needsModel: true }),
+  describe: describeLoanInferenceRun,
   activities: createLoanInferenceActivities,
 });

@@ -1,5 +1,14 @@
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { standardRetry } from '../../../failures.js';
+import { ML_MODEL_ID } from '../../../temporal/search-attributes.js';
 import { referenceTime } from '../../../temporal/workflow-context.js';
 import { withDefaults } from '../../contract-defaults.js';
 import type { LoanInferenceActivities } from './activities.js';
@@ -12,10 +21,9 @@ import {
 
 export const loanInferenceProgressQuery = defineQuery<{ stage: string }>('progress');
 
-const steps = proxyActivities<LoanInferenceActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: standardRetry,
-});
+/** The activities with a one-line summary the Temporal UI shows for this call. */
+const steps = (summary: string) =>
+  proxyActivities<LoanInferenceActivities>({ startToCloseTimeout: '10 minutes', retry: standardRetry, summary });
 
 /** Prepare one snapshot month → load the champion → predict → gold predictions Parquet. */
 export async function loanInferenceWorkflow(request: LoanInferenceInput = {}): Promise<LoanInferenceResult> {
@@ -23,17 +31,35 @@ export async function loanInferenceWorkflow(request: LoanInferenceInput = {}): P
   const progress = { stage: 'preparing' };
   setHandler(loanInferenceProgressQuery, () => progress);
   try {
-    const month = await steps.prepareLoanMonth({
+    const wanted = input.snapshotDate?.slice(0, 7) ?? 'the latest month';
+    setCurrentDetails(`Preparing the gold rows of ${wanted} (\`${input.dataset}\`)`);
+    const month = await steps(`gold rows of ${wanted} · ${input.dataset}`).prepareLoanMonth({
       dataset: input.dataset,
       snapshotDate: input.snapshotDate,
       referenceTime: referenceTime(),
     });
     progress.stage = 'predicting';
-    const result = await steps.predictLoanMonth({ month, modelId: input.modelId });
+    const model = input.modelId ?? 'the champion';
+    setCurrentDetails(`Scoring ${month.rows} loans of ${month.snapshotMonth} with ${model}`);
+    const result = await steps(`score ${month.snapshotMonth} with ${model}`).predictLoanMonth({
+      month,
+      modelId: input.modelId,
+    });
+    upsertSearchAttributes([{ key: ML_MODEL_ID, value: result.modelId }]);
+    upsertMemo({
+      result: {
+        modelId: result.modelId,
+        snapshotDate: result.snapshotDate,
+        rows: result.rows,
+        predictedPositives: result.predictedPositives,
+      },
+    });
     progress.stage = 'completed';
+    setCurrentDetails(`Done: ${result.rows} loans of ${month.snapshotMonth} scored with \`${result.modelId}\``);
     return result;
   } catch (err) {
-    progress.stage = 'failed';
+    progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
+    setCurrentDetails(progress.stage);
     throw err;
   }
 }

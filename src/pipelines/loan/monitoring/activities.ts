@@ -1,4 +1,3 @@
-import { heartbeat } from '@temporalio/activity';
 import { join } from 'node:path';
 import type { AppConfig } from '../../../config.js';
 import { writeFileAtomic } from '../../../storage/atomic-file.js';
@@ -13,6 +12,7 @@ import type { LoanMonitoringMetrics, MonthlyMetrics } from './contract.js';
 import { writeRowsAsParquet } from '../../../storage/parquet.js';
 import { classificationSummary, precisionRecallCurve, rocCurve } from '../../../ml/metrics.js';
 import { psiFromReference } from '../../../ml/psi.js';
+import { checkpoint } from '../../../temporal/activity-context.js';
 
 interface ScoredMonth {
   month: string;
@@ -138,7 +138,7 @@ export function createLoanMonitoringActivities(
           }
         });
         scored.push({ month, rows, proba, labeled });
-        heartbeat(month);
+        await checkpoint(month);
       }
       const monthly = scored.map((s) => monthMetrics(artifact, s));
       // The evaluated month is the newest one whose outcomes are known.

@@ -1,6 +1,7 @@
 /** The loan monitoring pipeline's contract (request schema written once; metrics and result shapes). Pure. */
 import Type, { type Static } from 'typebox';
-import { defaultsOf, type WithDefaults } from '../../contract-defaults.js';
+import type { RunDescription } from '../../../temporal/search-attributes.js';
+import { defaultsOf, withDefaults, type WithDefaults } from '../../contract-defaults.js';
 import { LoanDatasetField, ModelIdField, SnapshotDateField } from '../contract.js';
 
 /** The governance gate: breaching any threshold marks the model degraded. */
@@ -69,4 +70,23 @@ export interface LoanMonitoringResult extends LoanMonitoringMetrics {
   reasons: string[];
   thresholds: GovernanceThresholds;
   retrainRunId?: string;
+}
+
+/** How a monitoring run reads in the Temporal UI, e.g. "loan monitoring · loan · 6 months to 2024-07 · champion". */
+export function describeLoanMonitoringRun(request: LoanMonitoringInput = {}): RunDescription {
+  const input = withDefaults<ResolvedLoanMonitoringInput>(LoanMonitoringRequest, request);
+  const month = input.snapshotDate?.slice(0, 7) ?? 'latest month';
+  const t = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
+  return {
+    summary: `loan monitoring · ${input.dataset} · ${input.months} months to ${month} · ${input.modelId ?? 'champion'}`,
+    dataset: input.dataset,
+    ...(input.modelId ? { modelId: input.modelId } : {}),
+    parameters: {
+      snapshotDate: input.snapshotDate,
+      months: input.months,
+      modelId: input.modelId ?? 'champion',
+      retrainOnDegradation: input.retrainOnDegradation,
+      thresholds: `auc < ${t.minAuc}, psi >= ${t.maxPsi}, precision < ${t.minPrecision}, recall < ${t.minRecall}`,
+    },
+  };
 }

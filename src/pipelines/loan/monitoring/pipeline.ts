@@ -2,7 +2,7 @@ import { definePipeline } from '../../pipeline.js';
 import { LOAN_PIPELINES } from '../config.js';
 import { loanPrecheck } from '../precheck.js';
 import { createLoanMonitoringActivities } from './activities.js';
-import { LoanMonitoringRequest } from './contract.js';
+import { describeLoanMonitoringRun, LoanMonitoringRequest } from './contract.js';
 import { loanMonitoringWorkflow } from './workflows.js';
 
 export const loanMonitoringPipeline = definePipeline({
@@ -11,5 +11,6 @@ export const loanMonitoringPipeline = definePipeline({
   request: LoanMonitoringRequest,
   workflow: loanMonitoringWorkflow,
   precheck: loanPrecheck({ needsModel: true }),
+  describe: describeLoanMonitoringRun,
   activities: createLoanMonitoringActivities,
 });

@@ -1,16 +1,24 @@
 import {
+  ActivityCancellationType,
+  CancellationScope,
   ParentClosePolicy,
   defineQuery,
+  isCancellation,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
+  upsertMemo,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { standardRetry } from '../../../failures.js';
+import { ML_DECISION, ML_MODEL_ID, runStartMetadata } from '../../../temporal/search-attributes.js';
 import { referenceTime } from '../../../temporal/workflow-context.js';
 import { withDefaults } from '../../contract-defaults.js';
-import { retrainingWorkflowId } from '../config.js';
+import { LOAN_PIPELINES, retrainingWorkflowId } from '../config.js';
 import { governanceReasons } from '../governance.js';
+import { describeLoanTrainingRun, type LoanTrainingInput } from '../training/contract.js';
 import { loanTrainingWorkflow } from '../training/workflows.js';
 import type { LoanMonitoringActivities } from './activities.js';
 import {
@@ -24,11 +32,15 @@ import {
 
 export const loanMonitoringProgressQuery = defineQuery<{ stage: string }>('progress');
 
-const steps = proxyActivities<LoanMonitoringActivities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '5 minutes',
-  retry: standardRetry,
-});
+/** Heartbeats per month: a cancelled run stops between months, and closes once the activity has stopped. */
+const steps = (summary: string) =>
+  proxyActivities<LoanMonitoringActivities>({
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '5 minutes',
+    retry: standardRetry,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    summary,
+  });
 
 /**
  * Monthly metrics and drift → dashboard → governance gate. A degraded model starts `loan-training` as a
@@ -41,7 +53,10 @@ export async function loanMonitoringWorkflow(request: LoanMonitoringInput = {}):
   const thresholds: GovernanceThresholds = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   const { dataset } = input;
   try {
-    const metrics = await steps.computeLoanMonitoring({
+    const month = input.snapshotDate?.slice(0, 7) ?? 'the latest month';
+    const model = input.modelId ?? 'the champion';
+    setCurrentDetails(`Scoring ${input.months} months up to ${month} with ${model}`);
+    const metrics = await steps(`score ${input.months} months to ${month} with ${model}`).computeLoanMonitoring({
       dataset,
       snapshotDate: input.snapshotDate,
       referenceTime: referenceTime(),
@@ -53,20 +68,35 @@ export async function loanMonitoringWorkflow(request: LoanMonitoringInput = {}):
     progress.stage = 'governance';
     const reasons = governanceReasons(metrics, thresholds);
     const decision = reasons.length > 0 ? 'degraded' : 'ok';
+    upsertSearchAttributes([
+      { key: ML_DECISION, value: decision },
+      { key: ML_MODEL_ID, value: metrics.modelId },
+    ]);
+    upsertMemo({
+      result: { decision, modelId: metrics.modelId, auc: metrics.current.auc, psi: metrics.psi.score, reasons },
+    });
+    setCurrentDetails(`Governance: ${decision}${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
     let retrainRunId: string | undefined;
     if (decision === 'degraded' && input.retrainOnDegradation) {
       progress.stage = 'starting-retraining';
-      const child = await startChild(loanTrainingWorkflow, {
-        workflowId: retrainingWorkflowId(metrics.snapshotDate, workflowInfo().workflowId),
-        args: [{ dataset, reason: `degraded: ${reasons.join('; ')}` }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
+      const args: LoanTrainingInput = { dataset, reason: `degraded: ${reasons.join('; ')}` };
+      // The monitoring outputs are written: a cancellation now is too late, the gate's decision stands.
+      const child = await CancellationScope.nonCancellable(() =>
+        startChild(loanTrainingWorkflow, {
+          workflowId: retrainingWorkflowId(metrics.snapshotDate, workflowInfo().workflowId),
+          args: [args],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          ...runStartMetadata(LOAN_PIPELINES.training, describeLoanTrainingRun(args)),
+        }),
+      );
+      setCurrentDetails(`Degraded: retraining in \`${child.workflowId}\``);
       retrainRunId = child.workflowId;
     }
     progress.stage = 'completed';
     return { ...metrics, decision, reasons, thresholds, ...(retrainRunId ? { retrainRunId } : {}) };
   } catch (err) {
-    progress.stage = 'failed';
+    progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
+    setCurrentDetails(progress.stage);
     throw err;
   }
 }

@@ -1,4 +1,3 @@
-import { heartbeat } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppConfig } from '../../../config.js';
@@ -16,7 +15,7 @@ import { splitRows, tuneThreshold } from './fitting.js';
 import { LOAN_MODEL_SPECS, type LoanModelPayload } from '../model.js';
 import { saveModel, setChampion } from '../../../storage/model-store.js';
 import { runWorkspace } from '../../../storage/run-workspace.js';
-import { callingWorkflow } from '../../../temporal/activity-context.js';
+import { callingWorkflow, checkpoint } from '../../../temporal/activity-context.js';
 import { fitClassifier, predictProba } from '../../../ml/classifiers.js';
 import { classificationSummary, rocAuc } from '../../../ml/metrics.js';
 import { buildPsiReference } from '../../../ml/psi.js';
@@ -82,13 +81,13 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
       const impute = args.kind === 'logistic-regression';
       const xTrain = encodeLoanRows(encoder, trainRows, impute);
       const xTest = encodeLoanRows(encoder, testRows, impute);
-      heartbeat();
+      await checkpoint();
 
       const spec = LOAN_MODEL_SPECS[args.kind];
       const started = performance.now();
       const classifier = fitClassifier(spec, xTrain, yTrain);
       const fitSeconds = (performance.now() - started) / 1000;
-      heartbeat();
+      await checkpoint();
 
       const trainScores = predictProba(classifier, xTrain);
       const testScores = predictProba(classifier, xTest);
@@ -98,7 +97,7 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
         yTrain,
         args.split.kind === 'random' ? (args.split.seed ?? 42) : 42,
       );
-      heartbeat();
+      await checkpoint();
       const summary = classificationSummary(yTest, testScores, threshold);
       const numericColumns = GOLD_NUMERIC_FEATURES.map((_, j) => Float64Array.from(xTrain, (row) => row[j]));
       const psiReference = {

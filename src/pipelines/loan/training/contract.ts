@@ -1,6 +1,7 @@
 /** The loan training pipeline's contract (request schema written once; progress and result shapes). Pure. */
 import Type, { type Static } from 'typebox';
-import type { WithDefaults } from '../../contract-defaults.js';
+import type { RunDescription } from '../../../temporal/search-attributes.js';
+import { withDefaults, type WithDefaults } from '../../contract-defaults.js';
 import { LoanDatasetField, type LoanModelKind } from '../contract.js';
 
 export const LoanSplitSchema = Type.Object(
@@ -56,8 +57,34 @@ export interface LoanTrainingResult {
 
 export interface LoanTrainingProgress {
   stage:
-    'fingerprinting' | 'bronze' | 'silver' | 'quality' | 'gold' | 'training' | 'promoting' | 'completed' | 'failed';
+    | 'fingerprinting'
+    | 'bronze'
+    | 'silver'
+    | 'quality'
+    | 'gold'
+    | 'training'
+    | 'promoting'
+    | 'completed'
+    | 'failed'
+    | 'cancelled';
   modelsDone: number;
   modelsTotal: number;
   message?: string;
+}
+
+/** "random 20% test, seed 42" or "out-of-time 2024-07". */
+export function describeSplit(split: LoanSplit): string {
+  if (split.kind === 'out-of-time') return `out-of-time ${split.cutoffMonth ?? '?'}`;
+  return `random ${Math.round((split.testFraction ?? 0.2) * 100)}% test, seed ${split.seed ?? 42}`;
+}
+
+/** How a training run reads in the Temporal UI, e.g. "loan training · loan · out-of-time 2024-07". */
+export function describeLoanTrainingRun(request: LoanTrainingInput = {}): RunDescription {
+  const { dataset, split, reason } = withDefaults<ResolvedLoanTrainingInput>(LoanTrainingRequest, request);
+  const why = reason?.startsWith('degraded') ? ' · retraining (degraded)' : '';
+  return {
+    summary: `loan training · ${dataset} · ${describeSplit(split)}${why}`,
+    dataset,
+    parameters: { split: describeSplit(split), reason: reason?.slice(0, 200) },
+  };
 }

@@ -3,7 +3,7 @@ import { definePipeline } from '../../pipeline.js';
 import { LOAN_PIPELINES } from '../config.js';
 import { loanPrecheck } from '../precheck.js';
 import { createLoanTrainingActivities } from './activities.js';
-import { LoanTrainingRequest } from './contract.js';
+import { describeLoanTrainingRun, LoanTrainingRequest } from './contract.js';
 import { loanTrainingWorkflow } from './workflows.js';
 
 export const loanTrainingPipeline = definePipeline({
@@ -19,5 +19,6 @@ export const loanTrainingPipeline = definePipeline({
     }
     return loanPrecheck<typeof request>({ needsModel: false })(config, request);
   },
+  describe: describeLoanTrainingRun,
   activities: createLoanTrainingActivities,
 });

@@ -1,5 +1,17 @@
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { standardRetry } from '../../../failures.js';
+import { ML_MODEL_ID, ML_TEST_AUC } from '../../../temporal/search-attributes.js';
 import { innermostMessage, runStamp, startedBySchedule } from '../../../temporal/workflow-context.js';
 import { withDefaults } from '../../contract-defaults.js';
 import { loanModelId } from '../config.js';
@@ -11,22 +23,33 @@ import {
   type ResolvedLoanTrainingInput,
   type LoanTrainingProgress,
   type LoanTrainingResult,
+  describeSplit,
 } from './contract.js';
 
 export const loanTrainingProgressQuery = defineQuery<LoanTrainingProgress>('progress');
 
 /** DuckDB steps: seconds each on the real data; a hung one is cut off and retried. */
-const dataSteps = proxyActivities<LoanTrainingActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: standardRetry,
-});
+const DATA_STEPS: ActivityOptions = { startToCloseTimeout: '10 minutes', retry: standardRetry };
 
-/** Model fits heartbeat between phases; a lost worker is noticed within the heartbeat timeout. */
-const fits = proxyActivities<LoanTrainingActivities>({
+/**
+ * Model fits heartbeat between phases; a lost worker is noticed within the heartbeat timeout, and a
+ * cancelled run stops at the next phase (the run closes once the fit has stopped).
+ */
+const FITS: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '5 minutes',
   retry: standardRetry,
-});
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+/** The activities with a one-line summary the Temporal UI shows for this call. */
+const dataSteps = (summary: string) => proxyActivities<LoanTrainingActivities>({ ...DATA_STEPS, summary });
+const fits = (summary: string) => proxyActivities<LoanTrainingActivities>({ ...FITS, summary });
+
+function stage(progress: LoanTrainingProgress, next: LoanTrainingProgress['stage'], details: string): void {
+  progress.stage = next;
+  setCurrentDetails(details);
+}
 
 /** Medallion layers → quality gate → three models in parallel → best by test AUC becomes the champion. */
 export async function loanTrainingWorkflow(request: LoanTrainingInput = {}): Promise<LoanTrainingResult> {
@@ -42,40 +65,57 @@ export async function loanTrainingWorkflow(request: LoanTrainingInput = {}): Pro
   };
   setHandler(loanTrainingProgressQuery, () => progress);
   try {
-    const layers = await dataSteps.resolveLoanDataset({ dataset });
+    setCurrentDetails(`Fingerprinting the raw files of \`${dataset}\``);
+    const layers = await dataSteps(`fingerprint ${dataset}`).resolveLoanDataset({ dataset });
 
-    progress.stage = 'bronze';
+    stage(progress, 'bronze', `Bronze: ingesting ${LOAN_RAW_TABLES.length} tables of \`${dataset}\``);
     const bronze = await Promise.all(
-      LOAN_RAW_TABLES.map((table) => dataSteps.ingestLoanBronzeTable({ layers, table })),
+      LOAN_RAW_TABLES.map((table) => dataSteps(`bronze ${dataset}/${table}`).ingestLoanBronzeTable({ layers, table })),
     );
 
-    progress.stage = 'silver';
-    const silver = await Promise.all(LOAN_RAW_TABLES.map((table) => dataSteps.buildLoanSilverTable({ layers, table })));
+    stage(progress, 'silver', `Silver: cleaning ${LOAN_RAW_TABLES.length} tables`);
+    const silver = await Promise.all(
+      LOAN_RAW_TABLES.map((table) => dataSteps(`silver ${dataset}/${table}`).buildLoanSilverTable({ layers, table })),
+    );
 
-    progress.stage = 'quality';
-    const quality = await dataSteps.checkLoanDataQuality({ layers });
+    stage(progress, 'quality', 'Quality gate');
+    const quality = await dataSteps(`quality gate ${dataset}`).checkLoanDataQuality({ layers });
 
-    progress.stage = 'gold';
-    const gold = await dataSteps.buildLoanGold({ layers });
+    stage(progress, 'gold', 'Gold: one row per loan');
+    const gold = await dataSteps(`gold ${dataset}`).buildLoanGold({ layers });
 
-    progress.stage = 'training';
+    const splitText = describeSplit(split);
+    stage(progress, 'training', `Training ${LOAN_MODEL_KINDS.join(', ')} on ${gold.rows} loans (${splitText})`);
     const candidates = await Promise.all(
       LOAN_MODEL_KINDS.map(async (kind) => {
-        const report = await fits.trainLoanModel({ goldPath: gold.path, kind, split });
+        const report = await fits(`fit ${kind} · ${splitText}`).trainLoanModel({ goldPath: gold.path, kind, split });
         progress.modelsDone++;
         return report;
       }),
     );
 
-    progress.stage = 'promoting';
+    const modelId = loanModelId(runStamp());
+    stage(progress, 'promoting', `Promoting the best test AUC to \`${modelId}\``);
     const reason = requestedReason ?? (startedBySchedule() ? 'scheduled' : 'requested');
-    const champion = await dataSteps.promoteLoanChampion({
-      candidates,
-      modelId: loanModelId(runStamp()),
-      layers,
-      gold: { path: gold.path, rows: gold.rows, snapshotRange: gold.snapshotRange },
-      reason,
-    });
+    // Publishing is all or nothing: once it starts, a cancellation is too late and the run completes.
+    const champion = await CancellationScope.nonCancellable(() =>
+      dataSteps(`promote best of ${candidates.length} → ${modelId}`).promoteLoanChampion({
+        candidates,
+        modelId,
+        layers,
+        gold: { path: gold.path, rows: gold.rows, snapshotRange: gold.snapshotRange },
+        reason,
+      }),
+    );
+    const testAuc = candidates.find((c) => c.name === champion.championAlgorithm)?.testAuc ?? 0;
+    upsertSearchAttributes([
+      { key: ML_MODEL_ID, value: champion.championModelId },
+      { key: ML_TEST_AUC, value: testAuc },
+    ]);
+    upsertMemo({ result: { ...champion, testAuc } });
+    setCurrentDetails(
+      `Done: champion \`${champion.championModelId}\` (${champion.championAlgorithm}, test AUC ${testAuc.toFixed(4)})`,
+    );
 
     progress.stage = 'completed';
     const [first] = candidates;
@@ -100,8 +140,9 @@ export async function loanTrainingWorkflow(request: LoanTrainingInput = {}): Pro
       snapshotRange: gold.snapshotRange,
     };
   } catch (err) {
-    progress.stage = 'failed';
+    progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
     progress.message = innermostMessage(err);
+    setCurrentDetails(`${progress.stage}: ${progress.message}`);
     throw err;
   }
 }

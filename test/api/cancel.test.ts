@@ -1,0 +1,131 @@
+import { CancelledFailure } from '@temporalio/common';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import type { SweepChunkInput } from '../../src/pipelines/segmentation/activities.js';
+import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../src/sample-data/segmentation.js';
+import { listModels } from '../../src/storage/model-store.js';
+import { checkpoint } from '../../src/temporal/activity-context.js';
+import { authHeaders } from '../support/api.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { waitFor } from '../support/wait.js';
+
+const MALL_FEATURES = ['Annual Income (k$)', 'Spending Score (1-100)'];
+
+interface RunBody {
+  status: string;
+  temporalStatus: string;
+  progress: { stage?: string; kDone?: number } | null;
+  error: { message?: string } | null;
+}
+
+/** What the held sweep chunk saw: it heartbeats at its gate like a long fit, until released or cancelled. */
+const held = { entered: false, cancelled: false, released: false };
+
+describe('cancelling a run through the API (real worker and dev server)', () => {
+  let stack: TestStack;
+  let app: FastifyInstance;
+
+  before(async () => {
+    stack = await startTestStack();
+    await writeSegmentationSampleData(stack.config.dataDir);
+    await stack.startWorker((real) => ({
+      ...real,
+      // The sweep's second chunk is held at a gate, heartbeating at a checkpoint as the real fits do per k.
+      async fitSegmentationSweep(args: SweepChunkInput) {
+        if (args.ks[0] > 2) {
+          held.entered = true;
+          try {
+            while (!held.released) {
+              await checkpoint();
+              await sleep(50);
+            }
+          } catch (err) {
+            if (err instanceof CancelledFailure) held.cancelled = true;
+            throw err;
+          }
+        }
+        return real.fitSegmentationSweep(args);
+      },
+    }));
+    app = await buildApp({ config: stack.config, client: stack.env.client });
+  });
+
+  after(async () => {
+    held.released = true;
+    await app?.close();
+    await stack?.teardown();
+  });
+
+  const get = async (runId: string) => {
+    const response = await app.inject({ method: 'GET', url: `/runs/${runId}`, headers: authHeaders() });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json<RunBody>();
+  };
+  const cancel = (runId: string) =>
+    app.inject({ method: 'POST', url: `/runs/${runId}/cancel`, headers: authHeaders() });
+
+  it('a long sweep held mid-way is cancelled: 202, the run reads cancelled, the fit stopped, no model', async () => {
+    const started = await app.inject({
+      method: 'POST',
+      url: '/runs/segmentation',
+      headers: authHeaders(),
+      payload: { dataset: SEGMENTATION_SAMPLE_FILES.customers, features: MALL_FEATURES, algorithm: 'kmeans', kMax: 20 },
+    });
+    assert.equal(started.statusCode, 202, started.body);
+    const { runId } = started.json<{ runId: string }>();
+    await waitFor('the sweep to reach the gate', async () =>
+      held.entered && (await get(runId)).progress?.kDone === 2 ? true : undefined,
+    );
+
+    const accepted = await cancel(runId);
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    assert.deepEqual(accepted.json(), { runId, status: 'cancelling', statusUrl: `/runs/${runId}` });
+
+    const closed = await waitFor(`run ${runId} to close`, async () => {
+      const body = await get(runId);
+      return body.status === 'running' ? undefined : body;
+    });
+    assert.equal(closed.status, 'cancelled');
+    assert.equal(closed.temporalStatus, 'CANCELLED');
+    assert.deepEqual(closed.progress, { stage: 'cancelled' });
+    assert.ok(held.cancelled, 'the running activity received the cancellation at its checkpoint');
+    assert.deepEqual(await listModels(stack.config.modelStoreDir), [], 'no model was saved');
+
+    const again = await cancel(runId);
+    assert.equal(again.statusCode, 409, again.body);
+    assert.match(again.json<{ message: string }>().message, /already closed \(cancelled\)/);
+
+    const listed = await waitFor('the cancelled run in the run index', async () => {
+      const response = await app.inject({ method: 'GET', url: '/runs?status=cancelled', headers: authHeaders() });
+      const runs = response.json<{ runs: { runId: string; status: string }[] }>().runs;
+      return runs.find((run) => run.runId === runId);
+    });
+    assert.equal(listed.status, 'cancelled');
+  });
+
+  it('cancelling an unknown run is a 404', async () => {
+    const response = await cancel('segmentation-does-not-exist');
+    assert.equal(response.statusCode, 404, response.body);
+    assert.match(response.json<{ message: string }>().message, /does not exist/);
+  });
+
+  it('cancelling a completed run is a 409', async () => {
+    held.released = true;
+    const started = await app.inject({
+      method: 'POST',
+      url: '/runs/segmentation',
+      headers: authHeaders(),
+      payload: { dataset: SEGMENTATION_SAMPLE_FILES.customers, features: MALL_FEATURES, algorithm: 'kmeans', kMax: 3 },
+    });
+    const { runId } = started.json<{ runId: string }>();
+    await waitFor(`run ${runId} to complete`, async () =>
+      (await get(runId)).status === 'completed' ? true : undefined,
+    );
+    const response = await cancel(runId);
+    assert.equal(response.statusCode, 409, response.body);
+    assert.match(response.json<{ message: string }>().message, /already closed \(completed\)/);
+  });
+});
