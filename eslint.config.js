@@ -69,6 +69,7 @@ export default tseslint.config(
       'src/pipelines/loan/governance.ts',
       'src/failures.ts',
       'src/temporal/workflow-context.ts',
+      'src/temporal/activity-options.ts',
       'src/temporal/workflow-interceptors.ts',
       'src/temporal/search-attributes.ts',
     ],

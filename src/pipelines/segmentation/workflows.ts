@@ -1,16 +1,13 @@
 import {
-  ActivityCancellationType,
   CancellationScope,
   defineQuery,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
-import { standardRetry } from '../../failures.js';
+import { heartbeatingWork, quickSteps, summarisedActivities } from '../../temporal/activity-options.js';
 import { ML_MODEL_ID } from '../../temporal/search-attributes.js';
 import { innermostMessage, runStamp } from '../../temporal/workflow-context.js';
 import type { SegmentationActivities } from './activities.js';
@@ -26,22 +23,9 @@ import type {
 export const segmentationProgressQuery = defineQuery<SegmentationProgress>('progress');
 
 /** I/O-bound steps: quick, retried a few times with backoff. */
-const IO: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: standardRetry };
-
-/**
- * CPU-bound fits: heartbeat every k, so a dead worker is noticed in a minute rather than at the timeout,
- * and a cancelled run stops between k values; the run closes only once the fit has stopped.
- */
-const FITS: ActivityOptions = {
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: standardRetry,
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-};
-
-/** The activities with a one-line summary the Temporal UI shows for this call. */
-const io = (summary: string) => proxyActivities<SegmentationActivities>({ ...IO, summary });
-const fits = (summary: string) => proxyActivities<SegmentationActivities>({ ...FITS, summary });
+const io = summarisedActivities<SegmentationActivities>(quickSteps('2 minutes'));
+/** CPU-bound fits heartbeat every k: a dead worker is noticed in a minute, a cancel stops between k values. */
+const fits = summarisedActivities<SegmentationActivities>(heartbeatingWork('30 minutes', '1 minute'));
 
 /** Customer segmentation: load → preprocess → fit every k → elbow → final model → predict test rows. */
 export async function segmentationWorkflow(request: SegmentationInput): Promise<SegmentationResult> {

@@ -1,13 +1,12 @@
 import {
   defineQuery,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { standardRetry } from '../../../failures.js';
+import { quickSteps, summarisedActivities } from '../../../temporal/activity-options.js';
 import { ML_MODEL_ID } from '../../../temporal/search-attributes.js';
 import { referenceTime } from '../../../temporal/workflow-context.js';
 import { withDefaults } from '../../contract-defaults.js';
@@ -22,8 +21,7 @@ import {
 export const loanInferenceProgressQuery = defineQuery<{ stage: string }>('progress');
 
 /** The activities with a one-line summary the Temporal UI shows for this call. */
-const steps = (summary: string) =>
-  proxyActivities<LoanInferenceActivities>({ startToCloseTimeout: '10 minutes', retry: standardRetry, summary });
+const steps = summarisedActivities<LoanInferenceActivities>(quickSteps('10 minutes'));
 
 /** Prepare one snapshot month → load the champion → predict → gold predictions Parquet. */
 export async function loanInferenceWorkflow(request: LoanInferenceInput = {}): Promise<LoanInferenceResult> {

@@ -1,10 +1,8 @@
 import {
-  ActivityCancellationType,
   CancellationScope,
   ParentClosePolicy,
   defineQuery,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -12,7 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { standardRetry } from '../../../failures.js';
+import { heartbeatingWork, summarisedActivities } from '../../../temporal/activity-options.js';
 import { ML_DECISION, ML_MODEL_ID, runStartMetadata } from '../../../temporal/search-attributes.js';
 import { referenceTime } from '../../../temporal/workflow-context.js';
 import { withDefaults } from '../../contract-defaults.js';
@@ -33,14 +31,7 @@ import {
 export const loanMonitoringProgressQuery = defineQuery<{ stage: string }>('progress');
 
 /** Heartbeats per month: a cancelled run stops between months, and closes once the activity has stopped. */
-const steps = (summary: string) =>
-  proxyActivities<LoanMonitoringActivities>({
-    startToCloseTimeout: '15 minutes',
-    heartbeatTimeout: '5 minutes',
-    retry: standardRetry,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    summary,
-  });
+const steps = summarisedActivities<LoanMonitoringActivities>(heartbeatingWork('15 minutes', '5 minutes'));
 
 /**
  * Monthly metrics and drift → dashboard → governance gate. A degraded model starts `loan-training` as a

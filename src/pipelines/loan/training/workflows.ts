@@ -1,16 +1,13 @@
 import {
-  ActivityCancellationType,
   CancellationScope,
   defineQuery,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
-import { standardRetry } from '../../../failures.js';
+import { heartbeatingWork, quickSteps, summarisedActivities } from '../../../temporal/activity-options.js';
 import { ML_MODEL_ID, ML_TEST_AUC } from '../../../temporal/search-attributes.js';
 import { innermostMessage, runStamp, startedBySchedule } from '../../../temporal/workflow-context.js';
 import { withDefaults } from '../../contract-defaults.js';
@@ -29,22 +26,9 @@ import {
 export const loanTrainingProgressQuery = defineQuery<LoanTrainingProgress>('progress');
 
 /** DuckDB steps: seconds each on the real data; a hung one is cut off and retried. */
-const DATA_STEPS: ActivityOptions = { startToCloseTimeout: '10 minutes', retry: standardRetry };
-
-/**
- * Model fits heartbeat between phases; a lost worker is noticed within the heartbeat timeout, and a
- * cancelled run stops at the next phase (the run closes once the fit has stopped).
- */
-const FITS: ActivityOptions = {
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '5 minutes',
-  retry: standardRetry,
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-};
-
-/** The activities with a one-line summary the Temporal UI shows for this call. */
-const dataSteps = (summary: string) => proxyActivities<LoanTrainingActivities>({ ...DATA_STEPS, summary });
-const fits = (summary: string) => proxyActivities<LoanTrainingActivities>({ ...FITS, summary });
+const dataSteps = summarisedActivities<LoanTrainingActivities>(quickSteps('10 minutes'));
+/** Model fits heartbeat between phases: a lost worker is noticed, a cancel stops at the next phase. */
+const fits = summarisedActivities<LoanTrainingActivities>(heartbeatingWork('30 minutes', '5 minutes'));
 
 function stage(progress: LoanTrainingProgress, next: LoanTrainingProgress['stage'], details: string): void {
   progress.stage = next;
