@@ -1,11 +1,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { DataValidationError } from '../failures.js';
 import { ModelNotFoundError } from '../storage/model-store.js';
 import { BEARER_AUTH, BEARER_AUTH_SCHEME, installApiKeyAuth } from './auth.js';
 import type { AppDependencies } from './dependencies.js';
 import { NotFoundError } from './errors.js';
+import { errorResponses } from './response-schemas.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
 import runRoutes from './routes/runs.js';
@@ -20,15 +22,43 @@ function validationMessage(err: unknown): string {
   return extra ? `${message}: "${extra}"` : message;
 }
 
+/** The error body every failure is sent with: the reason phrase of its status and a message (see response-schemas.ts). */
+function errorBody(status: number, message: string, details?: unknown): object {
+  return { error: STATUS_CODES[status] ?? 'Error', message, ...(details === undefined ? {} : { details }) };
+}
+
+/**
+ * Documents the statuses Fastify itself answers, with the shared error body, before any handler runs: a 400
+ * on every route that takes input (parameters, a query, a body) that fails validation or does not parse, and
+ * on routes with a body a 413 (too large) and a 415 (not JSON). A route's own description of a status wins.
+ */
+function declareFrameworkErrors(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const schema = (route.schema ?? {}) as FastifySchema & { response?: Record<string | number, unknown> };
+    if (schema.hide) return;
+    const hasBody = [route.method].flat().some((method) => method === 'POST' || method === 'PUT' || method === 'PATCH');
+    const takesInput =
+      hasBody || schema.params !== undefined || schema.querystring !== undefined || schema.body !== undefined;
+    if (!takesInput) return;
+    route.schema = {
+      ...schema,
+      response: { ...errorResponses(400, ...(hasBody ? ([413, 415] as const) : [])), ...schema.response },
+    };
+  });
+}
+
 /** The API; it refuses to build without an API key (see auth.ts), and every route but /health and /docs needs one. */
 export async function buildApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });
   app.decorate('deps', deps);
   // Before any route: its onRoute hook documents the 401 on each protected route as it is declared.
   installApiKeyAuth(app, deps.config.apiKeys);
+  declareFrameworkErrors(app);
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its Schema Objects are JSON Schema 2020-12, what TypeBox writes (e.g. a numeric exclusiveMinimum).
+      openapi: '3.1.0',
       info: {
         title: 'ML pipelines on Temporal',
         description:
@@ -40,20 +70,25 @@ export async function buildApp(deps: AppDependencies, options: { logger?: boolea
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Every error is answered with the same body, {error, message, details?}, whatever threw it.
   app.setErrorHandler((err, _request, reply) => {
     if (err instanceof DataValidationError) {
-      return reply.status(400).send({ error: 'Bad Request', message: err.message, details: err.details });
+      return reply.status(400).send(errorBody(400, err.message, err.details));
     }
     if (err instanceof ModelNotFoundError || err instanceof NotFoundError) {
-      return reply.status(404).send({ error: 'Not Found', message: err.message });
+      return reply.status(404).send(errorBody(404, err.message));
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: 'Bad Request', message: validationMessage(err) });
+      return reply.status(status).send(errorBody(status, validationMessage(err)));
     }
     app.log.error(err);
-    return reply.status(500).send({ error: 'Internal Server Error', message: (err as Error).message });
+    const serverStatus = status && status >= 500 && status < 600 ? status : 500;
+    return reply.status(serverStatus).send(errorBody(serverStatus, (err as Error).message));
   });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody(404, `Route ${request.method} ${request.url.split('?')[0]} not found`)),
+  );
 
   await app.register(healthRoutes);
   await app.register(runRoutes);

@@ -1,6 +1,6 @@
 /**
- * Response bodies declared by the auth hook and the schedule routes (the run and model bodies are in
- * schemas.ts). Every error the API sends has this shape (see the error handler in app.ts).
+ * The one error body every route declares and the error handler in app.ts sends, the helper that adds error
+ * statuses to a route's schema, and the schedule routes' bodies (the run and model bodies are in schemas.ts).
  */
 import Type from 'typebox';
 
@@ -15,11 +15,40 @@ export const errorResponse = (description: string) =>
     { description },
   );
 
+/** What each standard error status means when a route does not say more. */
+const STANDARD_ERRORS = {
+  400: 'Bad input: a parameter, query or body fails validation; nothing started',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  413: 'The body is larger than the server accepts (1 MiB)',
+  415: 'The body is not JSON (send content-type: application/json)',
+} as const;
+export type ErrorStatus = keyof typeof STANDARD_ERRORS;
+
+/**
+ * The error responses of a route's schema, each with the shared error body: `errorResponses(404, 409)`, or
+ * `errorResponses({ 404: 'No run with this id' })` to say what the status means on that route. (400 is added
+ * to every route that takes input, and 413 and 415 to every route with a body, by the hook in app.ts; 401 by
+ * the auth hook.)
+ */
+export function errorResponses(
+  ...statuses: (ErrorStatus | Partial<Record<ErrorStatus, string>>)[]
+): Partial<Record<ErrorStatus, ReturnType<typeof errorResponse>>> {
+  const responses: Partial<Record<ErrorStatus, ReturnType<typeof errorResponse>>> = {};
+  for (const entry of statuses) {
+    const described = typeof entry === 'number' ? { [entry]: STANDARD_ERRORS[entry] } : entry;
+    for (const [status, description] of Object.entries(described)) {
+      responses[Number(status) as ErrorStatus] = errorResponse(description);
+    }
+  }
+  return responses;
+}
+
 export const UnauthorizedResponse = errorResponse('Missing, malformed or unknown API key');
 export const UnknownScheduleResponse = errorResponse('Unknown schedule id, or the schedule has not been created');
 export const BadRequestResponse = errorResponse('The body does not match the schema');
 
-export const ScheduleParams = Type.Object({ scheduleId: Type.String() });
+export const ScheduleParams = Type.Object({ scheduleId: Type.String({ minLength: 1 }) });
 
 export const ScheduleNoteRequest = Type.Object(
   {

@@ -1,17 +1,10 @@
 /** Schemas of the API's own bodies (each pipeline's request schema lives in its contract). */
 import Type, { type Static } from 'typebox';
 import { RUN_STATES } from '../temporal/run-index.js';
+import { errorResponse } from './response-schemas.js';
 
-/** Every error body the run routes send (see the error handler in app.ts). */
-export const ErrorBody = (description: string) =>
-  Type.Object(
-    {
-      error: Type.String(),
-      message: Type.String({ description: 'What went wrong (the field, file or run it is about)' }),
-      details: Type.Optional(Type.Unknown()),
-    },
-    { description },
-  );
+/** Every error body the API sends: the one shape of response-schemas.ts (see the error handler in app.ts). */
+export const ErrorBody = errorResponse;
 export const BadRunRequest = ErrorBody('Bad input: the request, a filter or a file fails validation; nothing started');
 export const UnknownRun = ErrorBody('No run with this id');
 export const RunAlreadyClosed = ErrorBody('The run has already closed (completed, failed, cancelled, …)');
@@ -43,7 +36,7 @@ export const RunStatus = Type.Object({
 });
 export type RunStatusBody = Static<typeof RunStatus>;
 
-export const RunParams = Type.Object({ runId: Type.String() });
+export const RunParams = Type.Object({ runId: Type.String({ minLength: 1 }) });
 
 const filterValue = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
 

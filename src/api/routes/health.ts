@@ -1,9 +1,23 @@
 import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  temporal: Type.Enum(['ok', 'unreachable']),
+  namespace: Type.String(),
+  taskQueue: Type.String(),
+});
 
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/health',
-    { schema: { summary: 'Liveness, and whether the Temporal server answers', tags: ['health'] } },
+    {
+      schema: {
+        summary: 'Liveness, and whether the Temporal server answers',
+        tags: ['health'],
+        response: { 200: Health },
+      },
+    },
     async () => {
       const { config, client } = app.deps;
       let temporal = 'ok';

@@ -1,7 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { scoreRows } from '../../pipelines/model-scoring.js';
 import { MODEL_PIPELINES, listModels, loadModel, type ModelPipeline } from '../../storage/model-store.js';
+import Type from 'typebox';
+import { errorResponses } from '../response-schemas.js';
 import { PredictRequest, type PredictBody } from '../schemas.js';
+
+const ModelParams = Type.Object({ modelId: Type.String({ minLength: 1 }) });
+const UnknownModel = errorResponses({ 404: 'No stored model with this id' });
+/** Bodies whose fields depend on the model's pipeline: documented in the README, passed through whole. */
+const open = (description: string) => Type.Object({}, { additionalProperties: true, description });
+const ModelList = Type.Object({
+  models: Type.Array(open('A model: id, pipeline, createdAt, metrics, lineage'), { description: 'Newest first' }),
+});
 
 const modelRoutes: FastifyPluginAsync = async (app) => {
   const { config } = app.deps;
@@ -16,6 +26,7 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
           type: 'object',
           properties: { pipeline: { type: 'string', enum: [...MODEL_PIPELINES] } },
         },
+        response: { 200: ModelList },
       },
     },
     async (request) => ({ models: await listModels(config.modelStoreDir, request.query.pipeline) }),
@@ -23,7 +34,14 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { modelId: string } }>(
     '/models/:modelId',
-    { schema: { summary: 'One stored model: metadata, metrics, lineage and parameters', tags: ['models'] } },
+    {
+      schema: {
+        summary: 'One stored model: metadata, metrics, lineage and parameters',
+        tags: ['models'],
+        params: ModelParams,
+        response: { 200: open('The model artifact: metadata, params, metrics, lineage, weights'), ...UnknownModel },
+      },
+    },
     async (request) => loadModel(config.modelStoreDir, request.params.modelId),
   );
 
@@ -33,7 +51,14 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         summary: 'Score rows with a stored model (segmentation: cluster and, for GMM, membership probabilities)',
         tags: ['models'],
+        params: ModelParams,
         body: PredictRequest,
+        response: {
+          200: open(
+            'segmentation: {cluster, probabilities?} per row; loan: {prediction, probability, missingFeatures}',
+          ),
+          ...UnknownModel,
+        },
       },
     },
     async (request) => {

@@ -6,6 +6,7 @@ import { PIPELINES, pipelineOfWorkflowType } from '../../pipelines/registry.js';
 import { listRuns, runStateOf } from '../../temporal/run-index.js';
 import { runStartMetadata } from '../../temporal/search-attributes.js';
 import { NotFoundError } from '../errors.js';
+import { errorResponses } from '../response-schemas.js';
 import {
   BadRunRequest,
   RunAccepted,
@@ -68,7 +69,14 @@ const runRoutes: FastifyPluginAsync = async (app) => {
           summary: pipeline.summary,
           tags: ['runs'],
           body: pipeline.request,
-          response: { 202: RunAccepted, 400: BadRunRequest },
+          response: {
+            202: RunAccepted,
+            400: BadRunRequest,
+            // A request that names a model (modelId) is a 404 when there is no such model.
+            ...('modelId' in ((pipeline.request as { properties?: object }).properties ?? {})
+              ? errorResponses({ 404: 'No stored model with this modelId' })
+              : {}),
+          },
         },
       },
       async (request, reply) => {

@@ -3,14 +3,30 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleHandle } fro
 import { LOAN_SCHEDULES } from '../../pipelines/loan/schedules.js';
 import { NotFoundError } from '../errors.js';
 import { DataValidationError } from '../../failures.js';
+import Type from 'typebox';
 import {
   BadRequestResponse,
+  errorResponses,
   ScheduleNoteRequest,
   ScheduleParams,
   ScheduleState,
   ScheduleTriggered,
   UnknownScheduleResponse,
 } from '../response-schemas.js';
+
+const ScheduleList = Type.Object({
+  schedules: Type.Array(
+    Type.Object(
+      {},
+      { additionalProperties: true, description: 'id, spec, overlap, paused, note, nextRunTimes, recentRuns' },
+    ),
+    { description: 'The schedules that have been created' },
+  ),
+});
+const BackfillAccepted = Type.Object(
+  { scheduleId: Type.String(), start: Type.String(), end: Type.String() },
+  { description: 'The backfill was asked for: one run per scheduled time in the window' },
+);
 
 type ScheduleRoute = { Params: { scheduleId: string }; Body: { note?: string } | undefined };
 
@@ -32,7 +48,13 @@ const scheduleRoutes: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/schedules',
-    { schema: { summary: 'The daily loan schedules: spec, next run times, paused', tags: ['schedules'] } },
+    {
+      schema: {
+        summary: 'The daily loan schedules: spec, next run times, paused',
+        tags: ['schedules'],
+        response: { 200: ScheduleList },
+      },
+    },
     async () => {
       const schedules = [];
       for (const { scheduleId } of LOAN_SCHEDULES) {
@@ -72,11 +94,17 @@ const scheduleRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         summary: 'Run a schedule over a past period, as if that time had passed (one run per scheduled time)',
         tags: ['schedules'],
+        params: ScheduleParams,
         body: {
           type: 'object',
           required: ['start', 'end'],
           additionalProperties: false,
           properties: { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } },
+        },
+        response: {
+          202: BackfillAccepted,
+          ...errorResponses({ 400: 'A malformed body, or start not before end' }),
+          404: UnknownScheduleResponse,
         },
       },
     },
