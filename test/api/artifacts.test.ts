@@ -11,9 +11,8 @@ import { writeLoanSampleData } from '../../src/sample-data/loan.js';
 import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../src/sample-data/segmentation.js';
 import { sqlString, withDuckDb } from '../../src/storage/duckdb.js';
 import { runWorkspace } from '../../src/storage/run-workspace.js';
-import { authHeaders } from '../support/api.js';
+import { authHeaders, runClosedOverApi, startRunOverApi } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { waitFor } from '../support/wait.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const PARQUET_MAGIC = 'PAR1';
@@ -59,21 +58,8 @@ describe('run artifacts over HTTP against a real worker and dev server', () => {
   const get = (url: string): Promise<LightMyRequestResponse> =>
     app.inject({ method: 'GET', url, headers: authHeaders() });
 
-  async function start(pipeline: string, payload: object): Promise<string> {
-    const response = await app.inject({ method: 'POST', url: `/runs/${pipeline}`, payload, headers: authHeaders() });
-    assert.equal(response.statusCode, 202, response.body);
-    return response.json<{ runId: string }>().runId;
-  }
-
-  /** Polls GET /runs/:runId until the run closes (deadline: waitFor's default). */
-  function closed(runId: string): Promise<RunBody> {
-    return waitFor(`run ${runId} to close`, async () => {
-      const response = await get(`/runs/${runId}`);
-      assert.equal(response.statusCode, 200, response.body);
-      const body = response.json<RunBody>();
-      return body.status === 'running' ? undefined : body;
-    });
-  }
+  const start = (pipeline: string, payload: object) => startRunOverApi(app, pipeline, payload);
+  const closed = (runId: string) => runClosedOverApi<RunBody>(app, runId);
 
   async function completedRun(pipeline: string, payload: object): Promise<string> {
     const runId = await start(pipeline, payload);

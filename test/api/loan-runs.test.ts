@@ -1,5 +1,4 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,12 +11,12 @@ import type { LoanMonitoringResult } from '../../src/pipelines/loan/monitoring/c
 import type { LoanTrainingResult } from '../../src/pipelines/loan/training/contract.js';
 import { writeLoanSampleData } from '../../src/sample-data/loan.js';
 import { ensureLoanSchedules, LOAN_SCHEDULES } from '../../src/pipelines/loan/schedules.js';
-import { authHeaders } from '../support/api.js';
+import { authHeaders, runClosedOverApi, startRunOverApi } from '../support/api.js';
+import { scheduledRuns } from '../support/schedules.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { waitFor, withDeadline } from '../support/wait.js';
 
 /** The nominal time of a scheduled (or backfilled) run, a system search attribute. */
-const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 interface RunBody {
   status: string;
@@ -54,22 +53,6 @@ describe('loan API against a real worker and dev server', () => {
     await stack?.teardown();
   });
 
-  async function start(pipeline: string, payload: object): Promise<string> {
-    const response = await app.inject({ method: 'POST', url: `/runs/${pipeline}`, payload, headers: authHeaders() });
-    assert.equal(response.statusCode, 202, response.body);
-    return response.json<{ runId: string }>().runId;
-  }
-
-  /** Polls GET /runs/:runId until the run closes; a run that never closes fails the test at the deadline. */
-  function waitForRun(runId: string): Promise<RunBody> {
-    return waitFor(`run ${runId} to close`, async () => {
-      const response = await app.inject({ method: 'GET', url: `/runs/${runId}`, headers: authHeaders() });
-      assert.equal(response.statusCode, 200, response.body);
-      const body = response.json<RunBody>();
-      return body.status === 'running' ? undefined : body;
-    });
-  }
-
   async function completed<T>(runId: string): Promise<T> {
     const run = await waitForRun(runId);
     assert.equal(run.status, 'completed', `${runId}: ${JSON.stringify(run.error)}`);
@@ -77,6 +60,9 @@ describe('loan API against a real worker and dev server', () => {
   }
 
   /** One training run per dataset over REST, shared by the cases that need its champion. */
+  const start = (pipeline: string, payload: object) => startRunOverApi(app, pipeline, payload);
+  const waitForRun = (runId: string) => runClosedOverApi<RunBody>(app, runId);
+
   const trainings = new Map<string, Promise<{ runId: string; run: RunBody }>>();
   function trainedOverRest(dataset: string): Promise<{ runId: string; run: RunBody }> {
     if (!trainings.has(dataset)) {
@@ -260,20 +246,7 @@ describe('loan API against a real worker and dev server', () => {
 
     // Only the runs whose nominal time lies in the window count: the live 06:00 run may also start meanwhile.
     const [from, to] = [new Date(window.start), new Date(window.end)];
-    const backfilledRuns = async () => {
-      const runs: { workflowId: string; scheduledAt: string; status: string }[] = [];
-      for await (const execution of client.workflow.list({ query: `TemporalScheduledById = 'loan-inference-daily'` })) {
-        const scheduledAt = execution.typedSearchAttributes.get(SCHEDULED_START_TIME);
-        if (scheduledAt && scheduledAt >= from && scheduledAt <= to) {
-          runs.push({
-            workflowId: execution.workflowId,
-            scheduledAt: scheduledAt.toISOString(),
-            status: execution.status.name,
-          });
-        }
-      }
-      return runs.sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
-    };
+    const backfilledRuns = () => scheduledRuns(client, 'loan-inference-daily', from, to);
     const runs = await waitFor('the backfilled runs to close', async () => {
       const found = await backfilledRuns();
       return found.length >= 2 && found.every((r) => r.status !== 'RUNNING') ? found : undefined;

@@ -6,7 +6,7 @@ import { buildApp } from '../../src/api/app.js';
 import { findKnee } from '../../src/ml/kneedle.js';
 import { MAX_K, type SegmentationResult } from '../../src/pipelines/segmentation/contract.js';
 import { SEGMENTATION_SAMPLE_FILES, writeSegmentationSampleData } from '../../src/sample-data/segmentation.js';
-import { authHeaders } from '../support/api.js';
+import { authHeaders, runClosedOverApi } from '../support/api.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { waitFor } from '../support/wait.js';
 
@@ -44,17 +44,9 @@ describe('segmentation API against a real worker and dev server', () => {
     await stack?.teardown();
   });
 
-  /** Polls `GET /runs/:runId` until the run is no longer running (or the API answers anything but 200). */
-  async function waitForRun(runId: string): Promise<RunBody> {
-    const response = await waitFor(`run ${runId} to finish`, async () => {
-      const answer = await app.inject({ method: 'GET', url: `/runs/${runId}`, headers: authHeaders() });
-      return answer.statusCode !== 200 || answer.json<RunBody>().status !== 'running' ? answer : undefined;
-    });
-    assert.equal(response.statusCode, 200, response.body);
-    return response.json<RunBody>();
-  }
-
   /** Ids of every segmentation workflow the dev server knows (its visibility store). */
+  const waitForRun = (runId: string) => runClosedOverApi<RunBody>(app, runId);
+
   async function listSegmentationWorkflows(): Promise<string[]> {
     const ids: string[] = [];
     for await (const execution of stack.env.client.workflow.list({ query: "WorkflowType = 'segmentationWorkflow'" })) {

@@ -7,7 +7,6 @@
  * polling it needs no error handling), while fetching a named artifact is a 409 (the name may exist later,
  * or never for a failed run; it is not "unknown" the way a 404 is).
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { open, stat } from 'node:fs/promises';
 import Type, { type Static } from 'typebox';
@@ -18,6 +17,7 @@ import { pipelineOfWorkflowType } from '../../pipelines/registry.js';
 import { safeFileName } from '../../storage/atomic-file.js';
 import { runStateOf, type RunState } from '../../temporal/run-index.js';
 import { NotFoundError } from '../errors.js';
+import { describeRun } from '../run-lookup.js';
 import { ErrorBody, RunParams, RunStateSchema } from '../schemas.js';
 
 const ArtifactParams = Type.Object({
@@ -82,10 +82,7 @@ const artifactRoutes: FastifyPluginAsync = async (app) => {
   /** The run's pipeline, state and (if completed) catalogue; a 404 naming it if there is no such run. */
   async function runForArtifacts(runId: string): Promise<RunForArtifacts> {
     const handle = client.workflow.getHandle(runId);
-    const description = await handle.describe().catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`Run "${runId}" does not exist`);
-      throw err;
-    });
+    const description = await describeRun(client, runId);
     const status = runStateOf(description.status.name);
     const pipeline = pipelineOfWorkflowType(description.type)?.name ?? description.type;
     if (status !== 'completed') return { pipeline, status, artifacts: [] };

@@ -1,11 +1,11 @@
-import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { PipelineDefinition } from '../../pipelines/pipeline.js';
 import { PIPELINES, pipelineOfWorkflowType } from '../../pipelines/registry.js';
 import { listRuns, runStateOf } from '../../temporal/run-index.js';
 import { runStartMetadata } from '../../temporal/search-attributes.js';
-import { NotFoundError } from '../errors.js';
+import { describeRun } from '../run-lookup.js';
 import { errorResponses } from '../response-schemas.js';
 import {
   BadRunRequest,
@@ -50,16 +50,6 @@ const runRoutes: FastifyPluginAsync = async (app) => {
     config.temporalUiUrl
       ? `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(workflowId)}`
       : undefined;
-
-  /** The run's description, or a 404 naming it. */
-  async function describeRun(runId: string): Promise<WorkflowExecutionDescription> {
-    try {
-      return await client.workflow.getHandle(runId).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`Run "${runId}" does not exist`);
-      throw err;
-    }
-  }
 
   for (const pipeline of pipelines) {
     app.post<{ Body: object | undefined }>(
@@ -150,7 +140,7 @@ const runRoutes: FastifyPluginAsync = async (app) => {
     async (request): Promise<RunStatusBody> => {
       const { runId } = request.params;
       const handle = client.workflow.getHandle(runId);
-      const description = await describeRun(runId);
+      const description = await describeRun(client, runId);
       const status = runStateOf(description.status.name);
       let progress: unknown = null;
       let result: unknown = null;
@@ -196,7 +186,7 @@ const runRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { runId } = request.params;
-      const description = await describeRun(runId);
+      const description = await describeRun(client, runId);
       const status = runStateOf(description.status.name);
       if (status !== 'running') {
         return reply.status(409).send({ error: 'Conflict', message: `Run "${runId}" has already closed (${status})` });

@@ -5,7 +5,7 @@ import {
   type Client,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { ApplicationFailure, defineSearchAttributeKey, SearchAttributeType, type Workflow } from '@temporalio/common';
+import { ApplicationFailure, type Workflow } from '@temporalio/common';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import type { LoanTrainingInput, LoanTrainingResult } from '../../../src/pipelin
 import { loanTrainingWorkflow } from '../../../src/pipelines/loan/training/workflows.js';
 import { ensureLoanSchedules, LOAN_SCHEDULES } from '../../../src/pipelines/loan/schedules.js';
 import { REAL_DATA, skipUnlessRealData } from '../../support/paths.js';
+import { scheduledRuns } from '../../support/schedules.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
 import { waitFor, withDeadline } from '../../support/wait.js';
 
@@ -45,25 +46,6 @@ const DATASETS = {
 
 /** The schedules' zone, ahead of UTC: their 06:00 on the 1st of a month is 21:00 UTC the day before. */
 const SCHEDULE_TIME_ZONE = 'Asia/Tokyo';
-
-/** The nominal time of a scheduled (or backfilled) run, a system search attribute. */
-const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
-
-/** Runs a schedule started for nominal times in [from, to], oldest first. */
-async function scheduledRuns(client: Client, scheduleId: string, from: Date, to: Date) {
-  const runs: { workflowId: string; scheduledAt: string; status: string }[] = [];
-  for await (const execution of client.workflow.list({ query: `TemporalScheduledById = '${scheduleId}'` })) {
-    const scheduledAt = execution.typedSearchAttributes.get(SCHEDULED_START_TIME);
-    if (scheduledAt && scheduledAt >= from && scheduledAt <= to) {
-      runs.push({
-        workflowId: execution.workflowId,
-        scheduledAt: scheduledAt.toISOString(),
-        status: execution.status.name,
-      });
-    }
-  }
-  return runs.sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
-}
 
 async function deleteSchedules(client: Client): Promise<void> {
   for (const { scheduleId } of LOAN_SCHEDULES) {
