@@ -8,6 +8,7 @@ import { BEARER_AUTH, BEARER_AUTH_SCHEME, installApiKeyAuth } from './auth.js';
 import type { AppDependencies } from './dependencies.js';
 import { NotFoundError } from './errors.js';
 import { errorResponses } from './response-schemas.js';
+import championRoutes from './routes/champions.js';
 import healthRoutes from './routes/health.js';
 import modelRoutes from './routes/models.js';
 import runRoutes from './routes/runs.js';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDependencies, options: { logger?: boolea
   await app.register(runRoutes);
   await app.register(modelRoutes);
   await app.register(scheduleRoutes);
+  await app.register(championRoutes);
   await app.register(import('./routes/artifacts.js'));
   return app;
 }

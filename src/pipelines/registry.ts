@@ -4,6 +4,7 @@
  * in `workflows.ts` (the workflow sandbox's entry, which cannot import this file's I/O).
  */
 import type { AppConfig } from '../config.js';
+import { championRegistry } from './champions/pipeline.js';
 import { loanInferencePipeline } from './loan/inference/pipeline.js';
 import { loanMonitoringPipeline } from './loan/monitoring/pipeline.js';
 import { loanTrainingPipeline } from './loan/training/pipeline.js';
@@ -14,12 +15,17 @@ export const PIPELINES = [segmentationPipeline, loanTrainingPipeline, loanInfere
 
 type Registered = (typeof PIPELINES)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-/** Every activity of every pipeline, by name. */
-export type AllActivities = UnionToIntersection<ReturnType<Registered['activities']>>;
+/** Every activity of every pipeline, and of the champion registry (a workflow, not a pipeline), by name. */
+export type AllActivities = UnionToIntersection<ReturnType<Registered['activities']>> &
+  ReturnType<typeof championRegistry.activities>;
 
 /** Every activity the worker hosts, bound to the configured folders. */
 export function createActivities(config: AppConfig): AllActivities {
-  return Object.assign({}, ...PIPELINES.map((pipeline) => pipeline.activities(config))) as AllActivities;
+  return Object.assign(
+    {},
+    ...PIPELINES.map((pipeline) => pipeline.activities(config)),
+    championRegistry.activities(config),
+  ) as AllActivities;
 }
 
 /** The pipeline a workflow type belongs to (a run's type is its workflow function's name). */

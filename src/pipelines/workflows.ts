@@ -3,3 +3,10 @@ export { segmentationWorkflow, segmentationProgressQuery } from './segmentation/
 export { loanTrainingWorkflow, loanTrainingProgressQuery } from './loan/training/workflows.js';
 export { loanInferenceWorkflow, loanInferenceProgressQuery } from './loan/inference/workflows.js';
 export { loanMonitoringWorkflow, loanMonitoringProgressQuery } from './loan/monitoring/workflows.js';
+export {
+  championRegistryWorkflow,
+  promoteChampionUpdate,
+  rollbackChampionUpdate,
+  currentChampionQuery,
+  championHistoryQuery,
+} from './champions/workflows.js';

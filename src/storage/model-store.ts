@@ -1,5 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DataValidationError } from '../failures.js';
 import { safeFileName, writeJsonAtomic } from './atomic-file.js';
 
 /** Bumped when the artifact layout changes; readers refuse versions they do not know. */
@@ -98,7 +99,8 @@ export async function listModels(storeDir: string, pipeline?: ModelPipeline): Pr
   return models.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.modelId.localeCompare(a.modelId));
 }
 
-interface ChampionPointer {
+/** The pointer file each champion change writes, so readers that are not workflows (inference, monitoring, predict) see it. */
+export interface ChampionPointer {
   pipeline: ModelPipeline;
   /** A champion serves one dataset: a model trained on another dataset's data never takes its place. */
   dataset: string;
@@ -126,4 +128,51 @@ export async function getChampion(
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/**
+ * The dataset a model was trained on, from its lineage: loan models record `lineage.dataset`; segmentation
+ * models record one fingerprint keyed by their CSV's name.
+ */
+export function modelDataset(metadata: Pick<ModelMetadata, 'pipeline' | 'lineage'>): string | undefined {
+  const { lineage } = metadata;
+  if (typeof lineage.dataset === 'string') return lineage.dataset;
+  const fingerprinted = Object.keys(lineage.dataFingerprints ?? {});
+  return metadata.pipeline === 'segmentation' && fingerprinted.length === 1 ? fingerprinted[0] : undefined;
+}
+
+/**
+ * Whether a stored model may be the champion of a pipeline and dataset: it exists, is of that pipeline and was
+ * trained on that dataset. Anything else is bad input naming the model (never retried, a 400 from the API).
+ */
+export async function checkChampionCandidate(
+  storeDir: string,
+  pipeline: ModelPipeline,
+  dataset: string,
+  modelId: string,
+): Promise<ModelMetadata> {
+  let metadata: ModelMetadata;
+  try {
+    const { model: _weights, schemaVersion: _v, ...rest } = await loadModel(storeDir, modelId);
+    metadata = rest;
+  } catch (err) {
+    if (err instanceof ModelNotFoundError) {
+      throw new DataValidationError(`Model "${modelId}" is not in the model store`, { column: 'modelId' });
+    }
+    throw err;
+  }
+  if (metadata.pipeline !== pipeline) {
+    throw new DataValidationError(
+      `Model "${modelId}" is a ${metadata.pipeline} model, not a ${pipeline} model: it cannot be the ${pipeline} champion`,
+      { column: 'modelId' },
+    );
+  }
+  const trainedOn = modelDataset(metadata);
+  if (trainedOn !== dataset) {
+    throw new DataValidationError(
+      `Model "${modelId}" was trained on ${trainedOn === undefined ? 'an unrecorded dataset' : `"${trainedOn}"`}, not "${dataset}": it cannot be its champion`,
+      { column: 'modelId', file: dataset },
+    );
+  }
+  return metadata;
 }

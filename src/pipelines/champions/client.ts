@@ -1,0 +1,128 @@
+/**
+ * The champion registry seen from outside workflows (the API and the training run's promotion activity):
+ * changes by update-with-start, so a registry is created on its first change, and reads by query.
+ */
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, type QueryDefinition } from '@temporalio/common';
+import { DataValidationError, FailureType, type DataValidationDetails } from '../../failures.js';
+import { ML_DATASET } from '../../temporal/search-attributes.js';
+import { championRegistryId } from './config.js';
+import {
+  ChampionFailureType,
+  type ChampionHistoryBody,
+  type ChampionStateBody,
+  type ChampionTarget,
+  type PromoteChampionUpdate,
+  type RollbackChampionUpdate,
+} from './contract.js';
+import {
+  championHistoryQuery,
+  championRegistryWorkflow,
+  currentChampionQuery,
+  promoteChampionUpdate,
+  rollbackChampionUpdate,
+} from './workflows.js';
+
+/** A change the registry's state forbids (a rollback with nothing to go back to): the API's 409. */
+export class ChampionConflictError extends Error {
+  override name = 'ChampionConflictError';
+  readonly statusCode = 409;
+}
+
+function registryStart(taskQueue: string, { pipeline, dataset }: ChampionTarget) {
+  return new WithStartWorkflowOperation(championRegistryWorkflow, {
+    workflowId: championRegistryId(pipeline, dataset),
+    taskQueue,
+    args: [{ pipeline, dataset }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `champion registry · ${pipeline} · ${dataset}`,
+    staticDetails: `The **${pipeline}** champion of \`${dataset}\`: its updates are the audit log of every change`,
+    typedSearchAttributes: [{ key: ML_DATASET, value: dataset }],
+  });
+}
+
+/** A failed change as the rest of the product reads failures: bad input (400) or a conflict (409). */
+function changeFailure(err: unknown): unknown {
+  const failure = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (failure instanceof ApplicationFailure) {
+    if (failure.type === FailureType.badInput) {
+      const details: DataValidationDetails = failure.details?.[0] ?? {};
+      return new DataValidationError(failure.message, details);
+    }
+    if (failure.type === ChampionFailureType.noPreviousChampion) return new ChampionConflictError(failure.message);
+  }
+  return err;
+}
+
+export interface ChangeOptions {
+  taskQueue: string;
+  /** One id per request or run: the same id again changes nothing twice. */
+  updateId: string;
+}
+
+/** Makes `modelId` the champion (the registry checks it exists and belongs to the pipeline and dataset). */
+export async function promoteChampion(
+  client: Client,
+  target: ChampionTarget,
+  change: PromoteChampionUpdate,
+  { taskQueue, updateId }: ChangeOptions,
+): Promise<ChampionStateBody> {
+  try {
+    return await client.workflow.executeUpdateWithStart(promoteChampionUpdate, {
+      updateId,
+      args: [change],
+      startWorkflowOperation: registryStart(taskQueue, target),
+    });
+  } catch (err) {
+    throw changeFailure(err);
+  }
+}
+
+/** Back to the champion before the current one (a ChampionConflictError when there is none). */
+export async function rollbackChampion(
+  client: Client,
+  target: ChampionTarget,
+  change: RollbackChampionUpdate,
+  { taskQueue, updateId }: ChangeOptions,
+): Promise<ChampionStateBody> {
+  try {
+    return await client.workflow.executeUpdateWithStart(rollbackChampionUpdate, {
+      updateId,
+      args: [change],
+      startWorkflowOperation: registryStart(taskQueue, target),
+    });
+  } catch (err) {
+    throw changeFailure(err);
+  }
+}
+
+async function queryRegistry<T>(
+  client: Client,
+  { pipeline, dataset }: ChampionTarget,
+  query: QueryDefinition<T>,
+): Promise<T | undefined> {
+  try {
+    return await client.workflow.getHandle(championRegistryId(pipeline, dataset)).query(query);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** The current champion; undefined when no change has been recorded (or the registry does not exist). */
+export async function readChampion(client: Client, target: ChampionTarget): Promise<ChampionStateBody | undefined> {
+  return (await queryRegistry(client, target, currentChampionQuery)) ?? undefined;
+}
+
+/** Every recorded change, oldest first; undefined when the registry does not exist. */
+export async function readChampionHistory(
+  client: Client,
+  target: ChampionTarget,
+): Promise<ChampionHistoryBody | undefined> {
+  return queryRegistry(client, target, championHistoryQuery);
+}
