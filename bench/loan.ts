@@ -3,7 +3,7 @@
  * and model quality / fit time against scikit-learn on the project's own gold table. Writes bench/results/loan.md
  * and prints it.
  *
- *   npx tsx bench/loan.ts [--runs 3] [--repeats 3] [--no-sklearn] [--out FILE.md]
+ *   npx tsx bench/loan.ts [--runs 3] [--repeats 3] [--no-sklearn] [--scales 1,10,100] [--out FILE.md]
  *
  * Needs ../shared/datasets/loan next to the repo (the four course CSVs); it is symlinked into a temporary DATA_DIR,
  * never copied. Four jobs, one module each under bench/loan/:
@@ -15,6 +15,8 @@
  * 3. models.ts: each trainLoanModel activity run alone in-process (MockActivityEnvironment);
  * 4. sklearn.ts: scikit-learn's peers (bench/loan_sklearn.py in bench/.venv, created if missing, OMP_NUM_THREADS=1)
  *    on the same split, exported as CSV matrices.
+ * 5. scale.ts (only with --scales): training through the API at each scale (the files replicated N times) on a
+ *    fresh stack: time, peak memory of all processes, /health latency during the run (also bench/loan-scale.ts).
  * report.ts and workflow-tables.ts write the Markdown.
  */
 import { rm } from 'node:fs/promises';
@@ -27,12 +29,15 @@ import { runQuality } from './loan/models.js';
 import { report } from './loan/report.js';
 import { DEFAULT_OUT, requireRealData } from './loan/setup.js';
 import { runWorkflows } from './loan/workflows.js';
+import { runScale, scaleReport, type ScaleRun } from './loan/scale.js';
+import { parseScales } from './loan-scale.js';
 
 async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '3' },
+      scales: { type: 'string' },
       ...fitBenchOptions(DEFAULT_OUT),
     },
   });
@@ -43,7 +48,12 @@ async function main(): Promise<void> {
   try {
     const lifecycles = await runWorkflows(runs, roots);
     const quality = await runQuality(lifecycles[lifecycles.length - 1], repeats, !values['no-sklearn']);
-    const markdown = report({ runs: lifecycles, quality, repeats, loadAtStart });
+    const scaleRuns: ScaleRun[] = [];
+    for (const scale of values.scales ? parseScales(values.scales) : []) scaleRuns.push(await runScale(scale, 1));
+    const markdown = [
+      report({ runs: lifecycles, quality, repeats, loadAtStart }),
+      ...(scaleRuns.length > 0 ? [scaleReport(scaleRuns, 1, loadAtStart)] : []),
+    ].join('\n');
     await writeReport(values.out, markdown);
     console.log(`\n${markdown}`);
   } finally {

@@ -1,15 +1,18 @@
 /**
- * Segmentation benchmark (not a test): our K-Means / Gaussian-mixture sweeps against scikit-learn's, same data,
- * same machine, one core each, in one run. Writes bench/results/segmentation.md and prints it.
+ * Segmentation benchmark (not a test): our K-Means / Gaussian-mixture sweeps against scikit-learn's (and ml-kmeans,
+ * the JavaScript peer), same data, same machine, in one run, bare compute and end to end through the API.
+ * Writes bench/results/segmentation.md and prints it.
  *
- *   npx tsx bench/segmentation.ts [--seeds 10] [--repeats 3] [--our-seeds 5]
+ *   npx tsx bench/segmentation.ts [--seeds 10] [--repeats 3] [--our-seeds 5] [--api-repeats 3]
  *
  * (a) Mall customers (../shared/datasets/Mall_Customers.csv next to the repo, skipped when absent): Annual Income
  *     + Spending Score, min-max scaled, K-Means k = 1..50, nInit = 10; SSE curve and its Kneedle elbow.
- * (b) 8,950 × 3 credit-card-shaped rows (BALANCE, PURCHASES, CREDIT_LIMIT; generated here from a fixed seed,
- *     bench/segmentation/data.ts), min-max scaled, Gaussian mixture k = 1..20, nInit = 1 on both sides
- *     (scikit-learn's default); BIC curve and its elbow.
- * Timing: `--repeats` sweeps per side with seed 0 (wall and CPU time; our first sweep includes JIT warm-up).
+ * (b) 8,950 credit-card customers from the product's own generator (src/sample-data/segmentation/credit-card.ts:
+ *     heavy-tailed BALANCE / PURCHASES, round CREDIT_LIMITs, like the public data), min-max scaled, Gaussian
+ *     mixture k = 1..20, nInit = 1 on both sides (scikit-learn's default); BIC curve and its elbow.
+ * Bare compute: `--repeats` sweeps per side with seed 0 on one core (wall and CPU time; our first sweep includes
+ * JIT warm-up). Through the API: the stack as `npm start` runs it (one worker process, its compute threads on
+ * every core), one warm-up run and `--api-repeats` timed runs, POST to completed.
  * Quality: scikit-learn is run with `--seeds` random states to get the median (and spread) per k; ours with
  * `--our-seeds` seeds to show the result does not hinge on one lucky seed. The report: bench/segmentation/report.ts.
  * Needs the Python venv at bench/.venv (scikit-learn, kneed, pandas); scikit-learn runs with OMP_NUM_THREADS=1.
@@ -22,7 +25,6 @@ import { parseArgs } from 'node:util';
 
 import { fitGmm } from '../src/ml/gmm.js';
 import { fitKMeans } from '../src/ml/kmeans.js';
-import { createRng } from '../src/ml/random.js';
 import { positiveInteger } from './support/args.js';
 import { runIfEntry } from './support/entry.js';
 import { withTempDir } from './support/files.js';
@@ -30,14 +32,16 @@ import { requireVenv, runSklearnScript } from './support/python.js';
 import { writeReport } from './support/report.js';
 import { range } from './support/stats.js';
 import { timeRepeats } from './support/timing.js';
-import { creditCardShaped, minMaxScaled, readCsvColumns } from './segmentation/data.js';
+import { timeThroughApi, type ApiWorkload } from './segmentation/api.js';
+import { creditCardCsv, csvColumns, minMaxScaled, readCsvColumns } from './segmentation/data.js';
+import { mlKMeansSse } from './segmentation/peers.js';
 import { elbow, report, type SweepResult, type Workload } from './segmentation/report.js';
 
 const MALL_CSV = fileURLToPath(new URL('../../shared/datasets/Mall_Customers.csv', import.meta.url));
 const MALL_COLUMNS = ['Annual Income (k$)', 'Spending Score (1-100)'];
 const CREDIT_COLUMNS = ['BALANCE', 'PURCHASES', 'CREDIT_LIMIT'];
 const CREDIT_ROWS = 8950;
-const CREDIT_SEED = 8950;
+const CREDIT_SEED = 42;
 const MALL_K = range(1, 50);
 const CREDIT_K = range(1, 20);
 const MALL_N_INIT = 10;
@@ -68,19 +72,23 @@ async function main(): Promise<void> {
       seeds: { type: 'string', default: '10' },
       repeats: { type: 'string', default: '3' },
       'our-seeds': { type: 'string', default: '5' },
+      'api-repeats': { type: 'string', default: '3' },
     },
   });
+  const apiRepeats = positiveInteger('api-repeats', values['api-repeats']);
   const seeds = positiveInteger('seeds', values.seeds);
   const repeats = positiveInteger('repeats', values.repeats);
   const ourSeeds = positiveInteger('our-seeds', values['our-seeds']);
   await withTempDir('segmentation-bench-', async (workDir) => {
-    const credit = creditCardShaped(CREDIT_ROWS, createRng(CREDIT_SEED));
-    const creditCsv = join(workDir, 'credit-card-shaped.csv');
-    await writeFile(creditCsv, [CREDIT_COLUMNS.join(','), ...credit.map((row) => row.join(','))].join('\n') + '\n');
+    const creditText = creditCardCsv(CREDIT_ROWS, CREDIT_SEED);
+    const credit = csvColumns(creditText, CREDIT_COLUMNS);
+    const creditCsv = join(workDir, 'credit_card.csv');
+    await writeFile(creditCsv, creditText);
     const hasMall = existsSync(MALL_CSV);
 
     const workloads: Workload[] = [];
     let mallOurs: SweepResult | null = null;
+    let mallPeer: SweepResult | null = null;
     if (hasMall) {
       const mall = minMaxScaled(readCsvColumns(MALL_CSV, MALL_COLUMNS));
       console.error(`ours: Mall K-Means k=1..${MALL_K.length} …`);
@@ -90,6 +98,8 @@ async function main(): Promise<void> {
         ourSeeds,
         repeats,
       );
+      console.error(`ml-kmeans: Mall K-Means k=1..${MALL_K.length} …`);
+      mallPeer = ourSweep((k, seed) => mlKMeansSse(mall, k, MALL_N_INIT, seed), MALL_K, ourSeeds, repeats);
     }
     const scaledCredit = minMaxScaled(credit);
     console.error(`ours: credit GMM k=1..${CREDIT_K.length} …`);
@@ -111,6 +121,37 @@ async function main(): Promise<void> {
       },
       workDir,
     );
+    console.error('through the API …');
+    const apiWorkloads: ApiWorkload[] = [
+      ...(hasMall
+        ? [
+            {
+              csvPath: MALL_CSV,
+              request: {
+                features: MALL_COLUMNS,
+                algorithm: 'kmeans' as const,
+                kMin: 1,
+                kMax: MALL_K.length,
+                nInit: MALL_N_INIT,
+                seed: 0,
+              },
+            },
+          ]
+        : []),
+      {
+        csvPath: creditCsv,
+        request: {
+          features: CREDIT_COLUMNS,
+          algorithm: 'gmm',
+          kMin: 1,
+          kMax: CREDIT_K.length,
+          nInit: CREDIT_N_INIT,
+          seed: 0,
+        },
+      },
+    ];
+    const apiTimings = await timeThroughApi(apiWorkloads, apiRepeats, (line) => console.error(line));
+    const creditApi = apiTimings[apiTimings.length - 1];
     if (mallOurs !== null && sklearn.mall !== null) {
       workloads.push({
         title: `Mall K-Means, k = 1..${MALL_K.length}, nInit = ${MALL_N_INIT}`,
@@ -118,19 +159,23 @@ async function main(): Promise<void> {
         ks: MALL_K,
         ours: mallOurs,
         sklearn: sklearn.mall,
+        api: apiTimings[0],
+        peer: mallPeer ?? undefined,
       });
     }
     workloads.push({
-      title: `Credit-card-shaped GMM (${CREDIT_ROWS.toLocaleString('en-US')} × 3), k = 1..${CREDIT_K.length}, nInit = ${CREDIT_N_INIT}`,
+      title: `Credit-card GMM (${credit.length.toLocaleString('en-US')} × 3), k = 1..${CREDIT_K.length}, nInit = ${CREDIT_N_INIT}`,
       metric: 'BIC',
       ks: CREDIT_K,
       ours: creditOurs,
       sklearn: sklearn.credit,
+      api: creditApi,
     });
     const markdown = report(workloads, sklearn.versions, {
       seeds,
       repeats,
       ourSeeds,
+      apiRepeats,
       mallNInit: MALL_N_INIT,
       creditNInit: CREDIT_N_INIT,
       creditRows: CREDIT_ROWS,

@@ -2,7 +2,7 @@
 
     bench/.venv/bin/python bench/segmentation_sklearn.py SPEC.json
 
-SPEC.json (written by bench/segmentation.ts) names the Mall CSV (or null), the credit-card-shaped CSV, the k
+SPEC.json (written by bench/segmentation.ts) names the Mall CSV (or null), the credit-card CSV, the k
 ranges, n_init values, the seeds and the number of timed repeats. Both sides scale with MinMaxScaler.
 Prints one JSON object to stdout:
   {"versions": {...},
@@ -29,7 +29,8 @@ from sklearn.preprocessing import MinMaxScaler
 
 
 def scaled(path: str, columns: list[str]) -> np.ndarray:
-    return MinMaxScaler().fit_transform(pd.read_csv(path)[columns].to_numpy(dtype=float))
+    # Rows with a blank feature are dropped, as the pipeline does.
+    return MinMaxScaler().fit_transform(pd.read_csv(path)[columns].dropna().to_numpy(dtype=float))
 
 
 def knee(ks: list[int], values: list[float]) -> float | None:

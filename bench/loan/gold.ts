@@ -1,40 +1,39 @@
-/** The gold table of a run, split and encoded the way the trainLoanModel activity does it. */
-import { stratifiedSplit } from '../../src/ml/split.js';
-import { encodeLoanRows, fitLoanEncoder, readGoldRows } from '../../src/pipelines/loan/features.js';
+/** The gold table of a run, split and encoded the way the trainLoanModel activity does it (as columns). */
+import type { FeatureColumns } from '../../src/ml/tabular-input.js';
+import { encodeGoldColumns, fitLoanEncoder } from '../../src/pipelines/loan/features.js';
+import { readGoldColumns } from '../../src/pipelines/loan/gold-columns.js';
+import { splitGold } from '../../src/pipelines/loan/training/fitting.js';
 import { withDuckDb } from '../../src/storage/duckdb.js';
-import { SEED, TEST_FRACTION } from './setup.js';
+import { SPLIT } from './setup.js';
 
 export interface EncodedGold {
   labelled: number;
   positiveShare: number;
   featureNames: string[];
-  yTrain: number[];
-  yTest: number[];
+  yTrain: Float64Array;
+  yTest: Float64Array;
   /** NaN kept (trees). */
-  xTrain: Float64Array[];
-  xTest: Float64Array[];
+  xTrain: FeatureColumns;
+  xTest: FeatureColumns;
   /** Training medians imputed (logistic regression). */
-  xTrainImputed: Float64Array[];
-  xTestImputed: Float64Array[];
+  xTrainImputed: FeatureColumns;
+  xTestImputed: FeatureColumns;
 }
 
 /** The labelled gold loans, stratified 80/20 (seed 42), encoded with an encoder fitted on the training rows. */
 export async function encodeGold(goldPath: string): Promise<EncodedGold> {
-  const rows = await withDuckDb((conn) => readGoldRows(conn, goldPath, 'label IS NOT NULL'));
-  const labels = rows.map((r) => Number(r.label));
-  const { train, test } = stratifiedSplit(labels, TEST_FRACTION, SEED);
-  const trainRows = train.map((i) => rows[i]);
-  const testRows = test.map((i) => rows[i]);
-  const encoder = fitLoanEncoder(trainRows);
+  const gold = await withDuckDb((conn) => readGoldColumns(conn, goldPath, 'label IS NOT NULL'));
+  const { train, test } = splitGold(gold, SPLIT);
+  const encoder = fitLoanEncoder(gold, train);
   return {
-    labelled: rows.length,
-    positiveShare: labels.reduce((a, b) => a + b, 0) / labels.length,
+    labelled: gold.nRows,
+    positiveShare: gold.label.reduce((a, b) => a + b, 0) / gold.nRows,
     featureNames: encoder.featureNames,
-    yTrain: train.map((i) => labels[i]),
-    yTest: test.map((i) => labels[i]),
-    xTrain: encodeLoanRows(encoder, trainRows),
-    xTest: encodeLoanRows(encoder, testRows),
-    xTrainImputed: encodeLoanRows(encoder, trainRows, true),
-    xTestImputed: encodeLoanRows(encoder, testRows, true),
+    yTrain: Float64Array.from(train, (i) => gold.label[i]),
+    yTest: Float64Array.from(test, (i) => gold.label[i]),
+    xTrain: encodeGoldColumns(encoder, gold, train),
+    xTest: encodeGoldColumns(encoder, gold, test),
+    xTrainImputed: encodeGoldColumns(encoder, gold, train, true),
+    xTestImputed: encodeGoldColumns(encoder, gold, test, true),
   };
 }

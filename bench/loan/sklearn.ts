@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import type { FeatureColumns } from '../../src/ml/tabular-input.js';
 import type { BenchRow } from '../support/classifier-rows.js';
 import { labelledCsv, withTempDir } from '../support/files.js';
 import { ensureVenv, runSklearnScript } from '../support/python.js';
@@ -17,9 +18,9 @@ export interface SklearnOutput {
 }
 
 /** CSV for the Python side: label, then the encoded features as f0..fN (NaN → empty field). */
-function matrixCsv(x: Float64Array[], y: number[]): string {
-  const width = x[0]?.length ?? 0;
-  return labelledCsv(['label', ...Array.from({ length: width }, (_, j) => `f${j}`)], y, x);
+function matrixCsv(x: FeatureColumns, y: ArrayLike<number>): string {
+  const rows = Array.from({ length: x.nRows }, (_, i) => Float64Array.from(x.columns, (column) => column[i]));
+  return labelledCsv(['label', ...x.columns.map((_, j) => `f${j}`)], Array.from(y), rows);
 }
 
 export async function runSklearn(gold: EncodedGold, repeats: number): Promise<SklearnOutput> {

@@ -1,42 +1,34 @@
-/** The two segmentation workloads' rows: the real Mall customers and generated credit-card-shaped customers. */
+/** The two segmentation workloads' rows: the real Mall customers and the product's generated credit-card customers. */
 import { readFileSync } from 'node:fs';
 
 import { fitMinMaxScaler, transformMinMax } from '../../src/ml/minmax-scaler.js';
-import type { Rng } from '../../src/ml/random.js';
+import { generateCreditCardCsv } from '../../src/sample-data/segmentation.js';
 
 /**
- * Credit-card-shaped customers: four latent segments (revolvers, transactors, low activity, premium) with
- * log-normal credit limits, balances as a log-normal share of the limit and log-normal purchases, ~23% of them
- * exactly zero. Marginals resemble the public "CC GENERAL" data: skewed, positive, long right tails.
+ * The credit-card sample `npm run generate-data` writes (same generator): BALANCE, PURCHASES and CREDIT_LIMIT
+ * shaped like the public "CC GENERAL" columns (PURCHASES ~23% exact zeros, skew ~8; CREDIT_LIMIT round numbers,
+ * mostly multiples of 500; two blank CREDIT_LIMITs, dropped on every side).
  */
-export function creditCardShaped(n: number, rng: Rng): number[][] {
-  const segments = [
-    { share: 0.35, limit: [7.9, 0.5], utilisation: [-0.6, 0.5], purchases: [4.5, 1.0], noPurchases: 0.45 },
-    { share: 0.3, limit: [8.3, 0.5], utilisation: [-3.0, 1.0], purchases: [6.6, 0.8], noPurchases: 0.02 },
-    { share: 0.25, limit: [7.6, 0.6], utilisation: [-1.8, 0.9], purchases: [5.2, 1.2], noPurchases: 0.25 },
-    { share: 0.1, limit: [9.3, 0.4], utilisation: [-1.2, 0.6], purchases: [7.8, 0.7], noPurchases: 0.05 },
-  ];
-  const clip = (v: number, low: number, high: number): number => Math.min(high, Math.max(low, v));
-  const round2 = (v: number): number => Math.round(v * 100) / 100;
-  return Array.from({ length: n }, () => {
-    let u = rng.next();
-    const segment = segments.find((s) => (u -= s.share) < 0) ?? segments[segments.length - 1];
-    const limit = clip(Math.round(Math.exp(rng.normal(segment.limit[0], segment.limit[1])) / 50) * 50, 50, 30_000);
-    const balance = clip(limit * Math.exp(rng.normal(segment.utilisation[0], segment.utilisation[1])), 0, 19_043);
-    const purchases =
-      rng.next() < segment.noPurchases
-        ? 0
-        : clip(Math.exp(rng.normal(segment.purchases[0], segment.purchases[1])), 0, 49_039);
-    return [round2(balance), round2(purchases), limit];
-  });
+export function creditCardCsv(rows: number, seed: number): string {
+  return generateCreditCardCsv({ seed, rows });
 }
 
-/** The named columns of a plain CSV file (no quoted fields) as numbers. */
-export function readCsvColumns(path: string, names: readonly string[]): number[][] {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
+/** The named columns of a plain CSV text (no quoted fields) as numbers; rows with a blank in them are dropped. */
+export function csvColumns(text: string, names: readonly string[]): number[][] {
+  const [header, ...lines] = text.trim().split(/\r?\n/);
   const columns = header.split(',');
   const picked = names.map((name) => columns.indexOf(name));
-  return lines.map((line) => picked.map((index) => Number(line.split(',')[index])));
+  return lines
+    .map((line) => {
+      const fields = line.split(',');
+      return picked.map((index) => fields[index]);
+    })
+    .filter((fields) => fields.every((field) => field !== undefined && field.trim() !== ''))
+    .map((fields) => fields.map(Number));
+}
+
+export function readCsvColumns(path: string, names: readonly string[]): number[][] {
+  return csvColumns(readFileSync(path, 'utf8'), names);
 }
 
 export function minMaxScaled(rows: number[][]): number[][] {

@@ -1,6 +1,6 @@
 /** Gini classification tree grown depth-first on binned data with per-row bootstrap weights (the forest's tree). */
 import { mulberry32, randomInt, type UniformRng } from './random.js';
-import { toBinaryLabels, toColumns, type FeatureRows } from './tabular-input.js';
+import { fitColumns, toBinaryLabels, type FeatureMatrix } from './tabular-input.js';
 import { addNode, emptyTree, makeSplit, type GrownTree, type TreeArrays } from './tree-arrays.js';
 import { BIN_SLOTS, binColumns, DEFAULT_MAX_BINS, STATS_PER_BIN, type BinnedMatrix } from './tree-binning.js';
 import {
@@ -125,21 +125,22 @@ export interface ClassificationTreeParams {
 
 /** Fits a single gini CART tree on all rows (unit weights); mostly for inspection and tests. */
 export function fitClassificationTree(
-  X: FeatureRows,
+  X: FeatureMatrix,
   y: ArrayLike<number>,
   options: Partial<ClassificationTreeParams> = {},
 ): TreeArrays {
-  const columns = toColumns(X);
-  const labels = toBinaryLabels(y, X.length);
+  const columns = fitColumns(X);
+  const nRows = columns[0].length;
+  const labels = toBinaryLabels(y, nRows);
   const data = binColumns(columns, options.maxBins ?? DEFAULT_MAX_BINS);
-  const rows = Int32Array.from({ length: X.length }, (_, i) => i);
+  const rows = Int32Array.from({ length: nRows }, (_, i) => i);
   const treeOptions: ClassificationTreeOptions = {
     maxDepth: options.maxDepth ?? Number.POSITIVE_INFINITY,
     minSamplesSplit: options.minSamplesSplit ?? 2,
     minSamplesLeaf: options.minSamplesLeaf ?? 1,
     maxFeatures: options.maxFeatures ?? columns.length,
   };
-  const weights = new Float64Array(X.length).fill(1);
+  const weights = new Float64Array(nRows).fill(1);
   const rng = mulberry32(options.seed ?? 0);
   return growClassificationTree(data, labels, weights, rows, treeOptions, rng, createClassificationWorkspace(data))
     .tree;

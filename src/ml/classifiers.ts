@@ -2,7 +2,7 @@
  * One entry point over the three tabular classifiers. Models are plain JSON objects discriminated by `kind`, so a
  * model read back from disk (JSON.parse) can be passed straight to `predictProba`.
  */
-import type { FeatureRows } from './tabular-input.js';
+import type { FeatureMatrix, FitProgress } from './tabular-input.js';
 import {
   fitGradientBoosting,
   predictProbaBoosting,
@@ -22,7 +22,7 @@ import {
   type RandomForestOptions,
 } from './random-forest.js';
 
-export type { FeatureRows } from './tabular-input.js';
+export type { FeatureColumns, FeatureMatrix, FeatureRows, FitProgress } from './tabular-input.js';
 
 export type ClassifierModel = LogisticRegressionModel | RandomForestModel | GradientBoostingModel;
 export type ClassifierKind = ClassifierModel['kind'];
@@ -38,20 +38,25 @@ export const CLASSIFIER_KINDS: readonly ClassifierKind[] = [
   'gradient-boosting',
 ];
 
-/** Fits the classifier described by `spec` on 0/1 labels. */
-export function fitClassifier(spec: ClassifierSpec, X: FeatureRows, y: ArrayLike<number>): ClassifierModel {
+/** Fits the classifier described by `spec` on 0/1 labels; `onProgress` hears of each tree, round or Newton step. */
+export function fitClassifier(
+  spec: ClassifierSpec,
+  X: FeatureMatrix,
+  y: ArrayLike<number>,
+  onProgress?: FitProgress,
+): ClassifierModel {
   switch (spec.kind) {
     case 'logistic-regression':
-      return fitLogisticRegression(X, y, spec.options);
+      return fitLogisticRegression(X, y, spec.options, onProgress);
     case 'random-forest':
-      return fitRandomForest(X, y, spec.options);
+      return fitRandomForest(X, y, spec.options, onProgress);
     case 'gradient-boosting':
-      return fitGradientBoosting(X, y, spec.options);
+      return fitGradientBoosting(X, y, spec.options, onProgress);
   }
 }
 
 /** P(y = 1) for each row, whatever the model kind (rows must have model.nFeatures values). */
-export function predictProba(model: ClassifierModel, X: FeatureRows): Float64Array {
+export function predictProba(model: ClassifierModel, X: FeatureMatrix): Float64Array {
   switch (model.kind) {
     case 'logistic-regression':
       return predictProbaLogistic(model, X);

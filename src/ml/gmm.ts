@@ -77,7 +77,11 @@ const POLISH_TOL_FACTOR = 0.1;
 const POLISH_PASSES = 12;
 
 export function fitGmm(rows: number[][], k: number, opts: GmmOptions = {}): GmmModel {
-  const matrix = toDenseMatrix(rows, 'fitGmm');
+  return fitGmmMatrix(toDenseMatrix(rows, 'fitGmm'), k, opts);
+}
+
+/** fitGmm on a row-major matrix (no per-row arrays: what a worker thread receives). */
+export function fitGmmMatrix(matrix: DenseMatrix, k: number, opts: GmmOptions = {}): GmmModel {
   const settings: EmSettings = {
     nInit: opts.nInit ?? DEFAULTS.nInit,
     maxIter: opts.maxIter ?? DEFAULTS.maxIter,
@@ -121,6 +125,24 @@ export function predictGmmProba(model: GmmModel, rows: number[][]): number[][] {
   const responsibilities = new Float64Array(matrix.rows * params.k);
   logLikelihoodOf(padColumns(matrix, params.dims), params, responsibilities);
   return toRows(responsibilities, matrix.rows, params.k);
+}
+
+/** Most probable component of each row of a row-major matrix (lowest index on ties), without per-row arrays. */
+export function predictGmmMatrix(model: GmmModel, matrix: DenseMatrix): Int32Array {
+  const params = paramsFromModel(model);
+  if (matrix.rows > 0 && matrix.cols !== params.d) {
+    throw new RangeError(`predictGmmMatrix: rows have ${matrix.cols} features, the model ${params.d}`);
+  }
+  const { k } = params;
+  const responsibilities = new Float64Array(matrix.rows * k);
+  logLikelihoodOf(padColumns(matrix, params.dims), params, responsibilities);
+  const labels = new Int32Array(matrix.rows);
+  for (let i = 0; i < matrix.rows; i += 1) {
+    let best = 0;
+    for (let c = 1; c < k; c += 1) if (responsibilities[i * k + c] > responsibilities[i * k + best]) best = c;
+    labels[i] = best;
+  }
+  return labels;
 }
 
 /** Most probable component for each row (lowest index on ties). */

@@ -8,8 +8,17 @@
 import { createGradientWorkspace, growGradientTree } from './gradient-tree.js';
 import { clamp, expit, log1pExp } from './math.js';
 import { stratifiedSplit } from './split.js';
-import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './tabular-input.js';
-import { predictTreeRow, type TreeArrays } from './tree-arrays.js';
+import {
+  fitColumns,
+  predictColumns,
+  takeRows,
+  takeValues,
+  toBinaryLabels,
+  type FeatureColumns,
+  type FeatureMatrix,
+  type FitProgress,
+} from './tabular-input.js';
+import { accumulateTreePredictions, type TreeArrays } from './tree-arrays.js';
 import { binColumns, DEFAULT_MAX_BINS } from './tree-binning.js';
 
 export interface GradientBoostingParams {
@@ -114,36 +123,35 @@ function shouldStop(losses: number[], nIterNoChange: number, tol: number): boole
   return !losses.slice(-nIterNoChange).some((loss) => -loss > reference + tol);
 }
 
-function selectRows<T>(items: ArrayLike<T>, indices: number[]): T[] {
-  return indices.map((i) => items[i]);
-}
-
 /** Fits gradient-boosted trees for binary classification (labels 0/1; NaN features allowed). */
 export function fitGradientBoosting(
-  X: FeatureRows,
+  X: FeatureMatrix,
   y: ArrayLike<number>,
   options: GradientBoostingOptions = {},
+  onProgress?: FitProgress,
 ): GradientBoostingModel {
   const params: GradientBoostingParams = { ...GRADIENT_BOOSTING_DEFAULTS, ...options };
   validateParams(params);
-  const allLabels = toBinaryLabels(y, X.length);
-  const earlyStopping = params.earlyStopping === 'auto' ? X.length > 10_000 : params.earlyStopping;
+  const allColumns = fitColumns(X);
+  const all: FeatureColumns = { nRows: allColumns[0].length, columns: allColumns };
+  const allLabels = toBinaryLabels(y, all.nRows);
+  const earlyStopping = params.earlyStopping === 'auto' ? all.nRows > 10_000 : params.earlyStopping;
 
-  let trainRows: FeatureRows = X;
-  let trainLabels = allLabels;
-  let validationRows: FeatureRows = [];
-  let validationLabels = new Float64Array(0);
+  let train = all;
+  let trainLabels: Float64Array = allLabels;
+  let validation: FeatureColumns = { nRows: 0, columns: [] };
+  let validationLabels: Float64Array = new Float64Array(0);
   if (earlyStopping) {
     const split = stratifiedSplit(allLabels, params.validationFraction, params.seed);
-    trainRows = selectRows(X, split.train);
-    trainLabels = Float64Array.from(selectRows(allLabels, split.train));
-    validationRows = selectRows(X, split.test);
-    validationLabels = Float64Array.from(selectRows(allLabels, split.test));
+    train = takeRows(all, split.train);
+    trainLabels = takeValues(allLabels, split.train);
+    validation = takeRows(all, split.test);
+    validationLabels = takeValues(allLabels, split.test);
   }
 
-  const columns = toColumns(trainRows);
+  const columns = [...train.columns];
   const nFeatures = columns.length;
-  const nRows = trainRows.length;
+  const nRows = train.nRows;
   const data = binColumns(columns, params.maxBins);
   const workspace = createGradientWorkspace(data);
   const treeOptions = {
@@ -159,7 +167,7 @@ export function fitGradientBoosting(
   const positiveRate = clamp(mean(trainLabels), Number.EPSILON, 1 - Number.EPSILON);
   const baseline = Math.log(positiveRate / (1 - positiveRate));
   const raw = new Float64Array(nRows).fill(baseline);
-  const validationRaw = new Float64Array(validationRows.length).fill(baseline);
+  const validationRaw = new Float64Array(validation.nRows).fill(baseline);
   const gradients = new Float32Array(nRows);
   const hessians = new Float32Array(nRows);
   const indices = new Int32Array(nRows);
@@ -178,10 +186,11 @@ export function fitGradientBoosting(
     for (const leaf of grown.leaves) for (let k = leaf.start; k < leaf.end; k++) raw[indices[k]] += leaf.value;
     trainLoss.push(meanBinomialLoss(trainLabels, raw));
     if (validationLoss) {
-      for (let i = 0; i < validationRows.length; i++) validationRaw[i] += predictTreeRow(grown.tree, validationRows[i]);
+      accumulateTreePredictions(grown.tree, validation, validationRaw);
       validationLoss.push(meanBinomialLoss(validationLabels, validationRaw));
       if (shouldStop(validationLoss, params.nIterNoChange, params.tol)) break;
     }
+    onProgress?.(iteration + 1, params.maxIter);
   }
 
   const importanceTotal = importances.reduce((a, b) => a + b, 0);
@@ -205,14 +214,14 @@ function mean(values: ArrayLike<number>): number {
 }
 
 /** Raw log-odds score per row: baseline + Σ tree outputs. */
-export function predictRawBoosting(model: GradientBoostingModel, X: FeatureRows): Float64Array {
-  assertRowWidths(X, model.nFeatures);
-  const out = new Float64Array(X.length).fill(model.baseline);
-  for (const tree of model.trees) for (let i = 0; i < X.length; i++) out[i] += predictTreeRow(tree, X[i]);
+export function predictRawBoosting(model: GradientBoostingModel, X: FeatureMatrix): Float64Array {
+  const matrix = predictColumns(X, model.nFeatures);
+  const out = new Float64Array(matrix.nRows).fill(model.baseline);
+  for (const tree of model.trees) accumulateTreePredictions(tree, matrix, out);
   return out;
 }
 
 /** P(y = 1) per row. */
-export function predictProbaBoosting(model: GradientBoostingModel, X: FeatureRows): Float64Array {
+export function predictProbaBoosting(model: GradientBoostingModel, X: FeatureMatrix): Float64Array {
   return predictRawBoosting(model, X).map(expit);
 }

@@ -63,7 +63,11 @@ export interface DenseKMeansOptions {
 const DEFAULTS = { nInit: 10, seed: 0, maxIter: 300, tol: 1e-4, hartiganRefinement: true, swapTrials: 3 } as const;
 
 export function fitKMeans(rows: number[][], k: number, opts: KMeansOptions = {}): KMeansResult {
-  const matrix = toDenseMatrix(rows, 'fitKMeans');
+  return fitKMeansMatrix(toDenseMatrix(rows, 'fitKMeans'), k, opts);
+}
+
+/** fitKMeans on a row-major matrix (no per-row arrays: what a worker thread receives). */
+export function fitKMeansMatrix(matrix: DenseMatrix, k: number, opts: KMeansOptions = {}): KMeansResult {
   const fit = fitKMeansDense(matrix, k, {
     nInit: opts.nInit ?? DEFAULTS.nInit,
     maxIter: opts.maxIter ?? DEFAULTS.maxIter,

@@ -8,7 +8,7 @@
  */
 import { choleskyLower, choleskySolve } from './linalg.js';
 import { log1pExp, sigmoid } from './math.js';
-import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './tabular-input.js';
+import { fitColumns, predictColumns, toBinaryLabels, type FeatureMatrix, type FitProgress } from './tabular-input.js';
 
 export interface LogisticRegressionParams {
   /** Inverse regularisation strength (sklearn's C). */
@@ -141,15 +141,16 @@ function maxAbs(values: Float64Array): number {
 
 /** Fits the model; labels must be 0/1. */
 export function fitLogisticRegression(
-  X: FeatureRows,
+  X: FeatureMatrix,
   y: ArrayLike<number>,
   options: LogisticRegressionOptions = {},
+  onProgress?: FitProgress,
 ): LogisticRegressionModel {
   const params: LogisticRegressionParams = { ...LOGISTIC_REGRESSION_DEFAULTS, ...options };
   if (!(params.C > 0)) throw new RangeError('C must be > 0');
   if (!Number.isInteger(params.maxIter) || params.maxIter < 1) throw new RangeError('maxIter must be >= 1');
-  const columns = toColumns(X);
-  const labels = toBinaryLabels(y, X.length);
+  const columns = fitColumns(X);
+  const labels = toBinaryLabels(y, columns[0].length);
   const n = labels.length;
   const { mean, scale, z } = standardise(columns);
   const d = z.length;
@@ -167,6 +168,7 @@ export function fitLogisticRegression(
       break;
     }
     iteration++;
+    onProgress?.(iteration, params.maxIter);
     // Tiny ridge if the Hessian is numerically singular (only possible via the intercept on degenerate data).
     let jitter = 0;
     let factor = choleskyLower(hessian, d + 1);
@@ -214,24 +216,23 @@ export function fitLogisticRegression(
 }
 
 /** Log-odds per row. */
-export function decisionFunctionLogistic(model: LogisticRegressionModel, X: FeatureRows): Float64Array {
+export function decisionFunctionLogistic(model: LogisticRegressionModel, X: FeatureMatrix): Float64Array {
   const { coef, mean, scale, intercept } = model;
-  assertRowWidths(X, model.nFeatures);
-  const out = new Float64Array(X.length);
-  for (let i = 0; i < X.length; i++) {
-    const row = X[i];
-    let t = intercept;
-    for (let f = 0; f < coef.length; f++) {
-      const x = row[f];
-      if (!Number.isNaN(x)) t += (coef[f] * (x - mean[f])) / scale[f];
+  const { nRows, columns } = predictColumns(X, model.nFeatures);
+  // Feature by feature over the columns: each row still sums its terms in feature order (same rounding).
+  const out = new Float64Array(nRows).fill(intercept);
+  for (let f = 0; f < coef.length; f++) {
+    const column = columns[f];
+    for (let i = 0; i < nRows; i++) {
+      const x = column[i];
+      if (!Number.isNaN(x)) out[i] += (coef[f] * (x - mean[f])) / scale[f];
     }
-    out[i] = t;
   }
   return out;
 }
 
 /** P(y = 1) per row. */
-export function predictProbaLogistic(model: LogisticRegressionModel, X: FeatureRows): Float64Array {
+export function predictProbaLogistic(model: LogisticRegressionModel, X: FeatureMatrix): Float64Array {
   return decisionFunctionLogistic(model, X).map(sigmoid);
 }
 

@@ -6,7 +6,7 @@
  */
 import { createClassificationWorkspace, growClassificationTree } from './classification-tree.js';
 import { mulberry32, randomInt, type UniformRng } from './random.js';
-import { assertRowWidths, toBinaryLabels, toColumns, type FeatureRows } from './tabular-input.js';
+import { fitColumns, predictColumns, toBinaryLabels, type FeatureMatrix, type FitProgress } from './tabular-input.js';
 import { accumulateTreePredictions, type TreeArrays } from './tree-arrays.js';
 import { binColumns, DEFAULT_MAX_BINS } from './tree-binning.js';
 
@@ -91,14 +91,15 @@ function normalised(values: ArrayLike<number>): Float64Array {
 
 /** Fits a binary random forest; labels must be 0/1, NaN features are allowed. Deterministic for a given seed. */
 export function fitRandomForest(
-  X: FeatureRows,
+  X: FeatureMatrix,
   y: ArrayLike<number>,
   options: RandomForestOptions = {},
+  onProgress?: FitProgress,
 ): RandomForestModel {
   const params: RandomForestParams = { ...RANDOM_FOREST_DEFAULTS, ...options };
   validateParams(params);
-  const columns = toColumns(X);
-  const nRows = X.length;
+  const columns = fitColumns(X);
+  const nRows = columns[0].length;
   const nFeatures = columns.length;
   const labels = toBinaryLabels(y, nRows);
   const data = binColumns(columns, params.maxBins);
@@ -125,6 +126,7 @@ export function fitRandomForest(
     trees.push(tree);
     const treeShare = normalised(importances);
     for (let f = 0; f < nFeatures; f++) importanceSum[f] += treeShare[f];
+    onProgress?.(t + 1, params.nEstimators);
   }
   return {
     kind: 'random-forest',
@@ -136,10 +138,10 @@ export function fitRandomForest(
 }
 
 /** P(y = 1) for each row: the mean over trees of the leaf's positive share. */
-export function predictProbaForest(model: RandomForestModel, X: FeatureRows): Float64Array {
-  assertRowWidths(X, model.nFeatures);
-  const out = new Float64Array(X.length);
-  for (const tree of model.trees) accumulateTreePredictions(tree, X, out);
+export function predictProbaForest(model: RandomForestModel, X: FeatureMatrix): Float64Array {
+  const matrix = predictColumns(X, model.nFeatures);
+  const out = new Float64Array(matrix.nRows);
+  for (const tree of model.trees) accumulateTreePredictions(tree, matrix, out);
   for (let i = 0; i < out.length; i++) out[i] /= model.trees.length;
   return out;
 }

@@ -1,5 +1,5 @@
 /** Fitted trees as flat, JSON-friendly node arrays: building them, routing rows to leaves, and predicting. */
-import type { FeatureRows } from './tabular-input.js';
+import type { FeatureColumns } from './tabular-input.js';
 
 /** A fitted tree as parallel arrays indexed by node id (node 0 is the root). */
 export interface TreeArrays {
@@ -75,9 +75,22 @@ export function predictTreeRow(tree: TreeArrays, row: ArrayLike<number>): number
   return tree.value[leafIndex(tree, row)];
 }
 
+/** Id of the leaf row `i` of a column matrix lands in. */
+export function leafIndexAt(tree: TreeArrays, columns: readonly Float64Array[], i: number): number {
+  const { feature, threshold, nanGoesLeft, left, right } = tree;
+  let node = 0;
+  while (left[node] !== -1) {
+    const x = columns[feature[node]][i];
+    const goLeft = Number.isNaN(x) ? nanGoesLeft[node] === 1 : x <= threshold[node];
+    node = goLeft ? left[node] : right[node];
+  }
+  return node;
+}
+
 /** Adds `scale ×` the tree's prediction for each row into `out` (shared by forest averaging and boosting). */
-export function accumulateTreePredictions(tree: TreeArrays, X: FeatureRows, out: Float64Array, scale = 1): void {
-  for (let i = 0; i < X.length; i++) out[i] += scale * predictTreeRow(tree, X[i]);
+export function accumulateTreePredictions(tree: TreeArrays, X: FeatureColumns, out: Float64Array, scale = 1): void {
+  const { columns, nRows } = X;
+  for (let i = 0; i < nRows; i++) out[i] += scale * tree.value[leafIndexAt(tree, columns, i)];
 }
 
 export function countLeaves(tree: TreeArrays): number {

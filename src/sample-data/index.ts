@@ -22,13 +22,17 @@ export async function writeLoanSamples(
   seed: number,
   overwrite: boolean,
   folder = 'loan',
-  options: { driftFromMonth?: string } = {},
+  options: { driftFromMonth?: string; customers?: number } = {},
 ): Promise<WriteReport> {
   const loanDir = join(dataDir, folder);
   const paths = LOAN_RAW_TABLES.map((table) => join(loanDir, RAW_TABLES[table].file));
   const existing = (await Promise.all(paths.map(async (path) => ((await fileExists(path)) ? [path] : [])))).flat();
   if (existing.length > 0 && !overwrite) return { written: [], skipped: existing };
-  const { files } = await writeLoanSampleData(loanDir, { seed, customers: LOAN_SAMPLE_CUSTOMERS, ...options });
+  const { files } = await writeLoanSampleData(loanDir, {
+    seed,
+    ...options,
+    customers: options.customers ?? LOAN_SAMPLE_CUSTOMERS,
+  });
   return { written: Object.values(files), skipped: [] };
 }
 
@@ -41,15 +45,17 @@ export const DRIFTED_LOAN_SAMPLE = { folder: 'loan_drift', driftFromMonth: '2024
  */
 export async function writeSampleData(
   dataDir: string,
-  opts: { seed?: number; overwrite?: boolean } = {},
+  opts: { seed?: number; overwrite?: boolean; loanCustomers?: number } = {},
 ): Promise<{ segmentation: WriteReport; loan: WriteReport; loanDrift: WriteReport }> {
   const seed = opts.seed ?? 42;
   const overwrite = opts.overwrite ?? false;
+  const customers = opts.loanCustomers;
   return {
     segmentation: await writeSegmentationSampleData(dataDir, { seed, overwrite }),
-    loan: await writeLoanSamples(dataDir, seed, overwrite),
+    loan: await writeLoanSamples(dataDir, seed, overwrite, 'loan', { customers }),
     loanDrift: await writeLoanSamples(dataDir, seed, overwrite, DRIFTED_LOAN_SAMPLE.folder, {
       driftFromMonth: DRIFTED_LOAN_SAMPLE.driftFromMonth,
+      customers,
     }),
   };
 }

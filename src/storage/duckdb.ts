@@ -63,6 +63,7 @@ export async function atomicWriteParquet(conn: DuckDBConnection, selectSql: stri
  * Writes `selectSql` as a hive-partitioned Parquet folder (`<col>=<value>/data_0.parquet`), built in a
  * temp sibling folder and swapped in by rename. A folder cannot replace a non-empty folder in one
  * rename, so the old one is moved aside first; readers can see "missing" for an instant, never a mix.
+ * Concurrent writers of the same folder (two runs on the same data) both succeed: the first rename wins.
  */
 export async function atomicWritePartitionedParquet(
   conn: DuckDBConnection,
@@ -84,7 +85,11 @@ export async function atomicWritePartitionedParquet(
         throw err;
       },
     );
-    await rename(tmp, outDir);
+    await rename(tmp, outDir).catch((err: NodeJS.ErrnoException) => {
+      // Another writer of the same output (outputs are deterministic: content-addressed layers) published
+      // between the move-aside and this rename: theirs stands, ours is dropped below.
+      if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+    });
   } catch (err) {
     // Put the previous version back so a failed rewrite never loses data.
     if (movedOldAside) await rename(old, outDir).catch(() => undefined);

@@ -316,6 +316,36 @@ void describe('segmentation sample data', () => {
       }
     });
 
+    void it('has the public data’s shape in BALANCE, PURCHASES and CREDIT_LIMIT (the GMM bench’s hard case)', () => {
+      // Public "CC GENERAL" (8,950 rows): PURCHASES 22.8% exact zeros, skew 8.1, median 361, p99 8,977, max
+      // 49,040; BALANCE skew 2.4, median 873, max 19,043; CREDIT_LIMIT 205 distinct values, 82% multiples of 500.
+      const table = parseCsv(files.creditCard);
+      const sorted = (name: string) =>
+        numbers(column(table, name).filter((value) => value !== '')).sort((a, b) => a - b);
+      const skew = (values: number[]): number => {
+        const m = mean(values);
+        const sd = Math.sqrt(mean(values.map((v) => (v - m) ** 2)));
+        return mean(values.map((v) => ((v - m) / sd) ** 3));
+      };
+      const quantile = (values: number[], q: number): number => values[Math.floor(q * (values.length - 1))];
+      const purchases = sorted('PURCHASES');
+      const zeroShare = purchases.filter((v) => v === 0).length / purchases.length;
+      assert.ok(zeroShare > 0.21 && zeroShare < 0.25, `PURCHASES zeros ${zeroShare}`);
+      assert.ok(skew(purchases) > 6 && skew(purchases) < 11, `PURCHASES skew ${skew(purchases)}`);
+      assert.ok(median(purchases) > 300 && median(purchases) < 420, `PURCHASES median ${median(purchases)}`);
+      assert.ok(quantile(purchases, 0.99) > 7000 && quantile(purchases, 0.99) < 11000, 'PURCHASES p99');
+      assert.ok(purchases[purchases.length - 1] > 30000 && purchases[purchases.length - 1] <= 49040, 'PURCHASES max');
+      const balance = sorted('BALANCE');
+      assert.ok(skew(balance) > 2 && skew(balance) < 2.8, `BALANCE skew ${skew(balance)}`);
+      assert.ok(median(balance) > 700 && median(balance) < 1000, `BALANCE median ${median(balance)}`);
+      assert.ok(balance[balance.length - 1] <= 19043, 'BALANCE max');
+      const limits = sorted('CREDIT_LIMIT');
+      const distinct = new Set(limits).size;
+      const roundShare = limits.filter((v) => v % 500 === 0).length / limits.length;
+      assert.ok(distinct > 150 && distinct < 260, `CREDIT_LIMIT distinct ${distinct}`);
+      assert.ok(roundShare > 0.78 && roundShare < 0.88, `CREDIT_LIMIT multiples of 500 ${roundShare}`);
+    });
+
     void it('test file has 25 new customers and exactly one blank CREDIT_LIMIT', () => {
       const test = parseCsv(files.creditCardTest);
       assert.equal(test.header, CREDIT_CARD_HEADER);

@@ -1,11 +1,31 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+/**
+ * The loan models' features, column by column: gold as typed columns, the encoder fitted on training rows,
+ * and encoding into the classifiers' column matrix. Pure code (it runs on compute threads too); reading
+ * gold from Parquet is in gold-columns.ts.
+ */
 import { median } from '../../ml/math.js';
-import { sqlString } from '../../storage/duckdb.js';
-import { sqlIdentifier } from '../../storage/sql.js';
-import { GOLD_CATEGORICAL_FEATURES, GOLD_NUMERIC_FEATURES } from './medallion/schemas.js';
+import type { FeatureColumns } from '../../ml/tabular-input.js';
+import { GOLD_NUMERIC_FEATURES } from './medallion/schemas.js';
 
-/** A gold row as the models see it: numbers (NULL → null) and category strings. */
-export type GoldRow = Record<string, number | string | null>;
+/** A categorical gold column: a code per row into `dictionary` (-1 = missing or empty). */
+export interface CategoricalColumn {
+  name: string;
+  dictionary: string[];
+  codes: Int32Array;
+}
+
+/** Gold loans as columns, in loan_id order: one typed array per feature, never one object per row. */
+export interface GoldColumns {
+  nRows: number;
+  /** GOLD_NUMERIC_FEATURES in order; NULL (and any non-finite value) is NaN. */
+  numeric: Float64Array[];
+  /** GOLD_CATEGORICAL_FEATURES in order. */
+  categorical: CategoricalColumn[];
+  /** 0/1, NaN while the outcome is unknown. */
+  label: Float64Array;
+  /** Month of snapshot_date (the loan's start) as YYYYMM. */
+  snapshotMonth: Int32Array;
+}
 
 /**
  * Turns gold rows into the model's numeric matrix. Stored with every loan model, so inference and the
@@ -21,9 +41,74 @@ export interface LoanFeatureEncoder {
   medians: number[];
 }
 
+/** The buffers of gold columns, to move them into a compute thread. */
+export function goldBuffers(gold: GoldColumns): ArrayBuffer[] {
+  return [
+    ...gold.numeric.map((c) => c.buffer as ArrayBuffer),
+    ...gold.categorical.map((c) => c.codes.buffer as ArrayBuffer),
+    gold.label.buffer as ArrayBuffer,
+    gold.snapshotMonth.buffer as ArrayBuffer,
+  ];
+}
+
+/** All row indices 0 .. n-1. */
+export function allRows(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
 /** An all-missing column imputes 0 (median of nothing is NaN). */
-function imputationMedian(values: number[]): number {
-  return values.length === 0 ? 0 : median(values);
+function imputationMedian(values: ArrayLike<number>): number {
+  const present = Array.from(values).filter((v) => !Number.isNaN(v));
+  return present.length === 0 ? 0 : median(present);
+}
+
+/** Fits the encoder on the gold rows `rows` (the training rows): one-hot levels and imputation medians. */
+export function fitLoanEncoder(gold: GoldColumns, rows: Int32Array): LoanFeatureEncoder {
+  const categorical = gold.categorical.map(({ name, dictionary, codes }) => {
+    const seen = new Uint8Array(dictionary.length);
+    for (const i of rows) if (codes[i] >= 0) seen[codes[i]] = 1;
+    return { name, levels: dictionary.filter((_, code) => seen[code] === 1).sort() };
+  });
+  const numeric = [...GOLD_NUMERIC_FEATURES];
+  const featureNames = [...numeric, ...categorical.flatMap((c) => c.levels.map((level) => `${c.name}=${level}`))];
+  const encoder: LoanFeatureEncoder = { numeric, categorical, featureNames, medians: [] };
+  encoder.medians = encodeGoldColumns(encoder, gold, rows).columns.map(imputationMedian);
+  return encoder;
+}
+
+/**
+ * Encodes the gold rows `rows` as the model's column matrix: numeric columns as they are (NaN for missing,
+ * or the training median if `impute`, for models that cannot take NaN), then one 0/1 column per level.
+ */
+export function encodeGoldColumns(
+  encoder: LoanFeatureEncoder,
+  gold: GoldColumns,
+  rows: Int32Array,
+  impute = false,
+): FeatureColumns {
+  const n = rows.length;
+  const columns: Float64Array[] = [];
+  encoder.numeric.forEach((name, j) => {
+    const source = gold.numeric[GOLD_NUMERIC_FEATURES.indexOf(name)];
+    if (!source) throw new RangeError(`gold has no numeric column ${name}`);
+    const fill = encoder.medians[j] ?? 0;
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const v = source[rows[k]];
+      out[k] = Number.isNaN(v) && impute ? fill : v;
+    }
+    columns.push(out);
+  });
+  for (const { name, levels } of encoder.categorical) {
+    const source = gold.categorical.find((c) => c.name === name);
+    for (const level of levels) {
+      const out = new Float64Array(n);
+      const code = source ? source.dictionary.indexOf(level) : -1;
+      if (source && code >= 0) for (let k = 0; k < n; k++) out[k] = source.codes[rows[k]] === code ? 1 : 0;
+      columns.push(out);
+    }
+  }
+  return { nRows: n, columns };
 }
 
 function toNumber(value: unknown): number {
@@ -32,58 +117,20 @@ function toNumber(value: unknown): number {
   return Number.isFinite(n) ? n : Number.NaN;
 }
 
-export function fitLoanEncoder(
-  rows: GoldRow[],
-  numeric: readonly string[] = GOLD_NUMERIC_FEATURES,
-  categorical: readonly string[] = GOLD_CATEGORICAL_FEATURES,
-): LoanFeatureEncoder {
-  const categories = categorical.map((name) => ({
-    name,
-    levels: [...new Set(rows.map((r) => r[name]).filter((v): v is string => typeof v === 'string' && v !== ''))].sort(),
-  }));
-  const featureNames = [...numeric, ...categories.flatMap((c) => c.levels.map((level) => `${c.name}=${level}`))];
-  const encoder: LoanFeatureEncoder = { numeric: [...numeric], categorical: categories, featureNames, medians: [] };
-  const matrix = encodeLoanRows(encoder, rows);
-  encoder.medians = featureNames.map((_, j) =>
-    imputationMedian(matrix.map((row) => row[j]).filter((v) => !Number.isNaN(v))),
-  );
-  return encoder;
-}
-
-/** Encodes rows; missing numbers stay NaN unless `impute` (for models that cannot take NaN). */
-export function encodeLoanRows(
+/** Encodes a few raw records (the predict API's applicant rows) as the model's column matrix. */
+export function encodeLoanRecords(
   encoder: LoanFeatureEncoder,
-  rows: Record<string, unknown>[],
+  records: Record<string, unknown>[],
   impute = false,
-): Float64Array[] {
-  const width = encoder.featureNames.length;
-  return rows.map((row) => {
-    const out = new Float64Array(width);
-    let j = 0;
-    for (const name of encoder.numeric) {
-      const v = toNumber(row[name]);
-      out[j] = Number.isNaN(v) && impute ? (encoder.medians[j] ?? 0) : v;
-      j++;
-    }
-    for (const { name, levels } of encoder.categorical) {
-      const value = row[name];
-      for (const level of levels) out[j++] = value === level ? 1 : 0;
-    }
-    return out;
-  });
-}
-
-/** Reads a gold Parquet file into rows (dates as 'YYYY-MM-DD' strings, features as numbers or strings). */
-export async function readGoldRows(conn: DuckDBConnection, path: string, where = 'TRUE'): Promise<GoldRow[]> {
-  const numeric = GOLD_NUMERIC_FEATURES.map((f) => `CAST(${sqlIdentifier(f)} AS DOUBLE) AS ${sqlIdentifier(f)}`);
-  const categorical = GOLD_CATEGORICAL_FEATURES.map(
-    (f) => `CAST(${sqlIdentifier(f)} AS VARCHAR) AS ${sqlIdentifier(f)}`,
+): FeatureColumns {
+  const numeric = encoder.numeric.map((name, j) =>
+    Float64Array.from(records, (record) => {
+      const v = toNumber(record[name]);
+      return Number.isNaN(v) && impute ? (encoder.medians[j] ?? 0) : v;
+    }),
   );
-  const reader = await conn.runAndReadAll(
-    `SELECT CAST(loan_id AS VARCHAR) AS loan_id, CAST(Customer_ID AS VARCHAR) AS Customer_ID,
-            CAST(snapshot_date AS VARCHAR) AS snapshot_date, CAST(label AS DOUBLE) AS label,
-            ${[...numeric, ...categorical].join(', ')}
-     FROM read_parquet(${sqlString(path)}) WHERE ${where} ORDER BY loan_id`,
+  const oneHot = encoder.categorical.flatMap(({ name, levels }) =>
+    levels.map((level) => Float64Array.from(records, (record) => (record[name] === level ? 1 : 0))),
   );
-  return reader.getRowObjects() as GoldRow[];
+  return { nRows: records.length, columns: [...numeric, ...oneHot] };
 }

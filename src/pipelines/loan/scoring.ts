@@ -3,7 +3,7 @@ import { DataValidationError } from '../../failures.js';
 import { predictProba } from '../../ml/classifiers.js';
 import { labelsAtThreshold } from '../../ml/math.js';
 import type { LoanModelArtifact, LoanModelPayload } from './model.js';
-import { encodeLoanRows } from './features.js';
+import { encodeLoanRecords } from './features.js';
 
 /** The model asked for, or the dataset's champion; a clear error when there is none yet. */
 export async function loadLoanModel(
@@ -28,7 +28,7 @@ export function scoreLoanRows(
   rows: Record<string, unknown>[],
 ): { proba: Float64Array; prediction: Uint8Array } {
   const { classifier, encoder, threshold } = artifact.model;
-  const x = encodeLoanRows(encoder, rows, classifier.kind === 'logistic-regression');
+  const x = encodeLoanRecords(encoder, rows, classifier.kind === 'logistic-regression');
   const proba = predictProba(classifier, x);
   return { proba, prediction: labelsAtThreshold(proba, threshold) };
 }

@@ -22,7 +22,13 @@ export const SegmentationRequest = Type.Object(
     }),
     kMin: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_K, default: 1 })),
     kMax: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_K, default: 20 })),
-    nInit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Seeded restarts per k' })),
+    nInit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description: 'Seeded restarts per k; by default 10 for K-Means, 1 for a GMM (as scikit-learn)',
+      }),
+    ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, default: 42 })),
     testDataset: Type.Optional(Type.String({ minLength: 1, description: 'Optional CSV of new rows to assign' })),
   },
@@ -36,8 +42,24 @@ export type SegmentationAlgorithm = SegmentationInput['algorithm'];
 export type ResolvedSegmentationInput = Required<Omit<SegmentationInput, 'testDataset'>> &
   Pick<SegmentationInput, 'testDataset'>;
 
-export const SEGMENTATION_DEFAULTS =
-  defaultsOf<Pick<SegmentationInput, 'kMin' | 'kMax' | 'nInit' | 'seed'>>(SegmentationRequest);
+/**
+ * Restarts per k when the request names none. A GMM run starts from k-means labels and our EM escapes poor optima
+ * by split/merge moves, so more restarts buy little: on the 8,950-row credit-card sample ten restarts lowered the
+ * BIC by under 0.06% for k ≤ 6 (where the elbow is) and 0.2–0.4% at k = 8..12, for ten times the time. So one, as
+ * scikit-learn's n_init. K-Means restarts are cheap and do move the SSE at higher k, so ten.
+ */
+export const DEFAULT_N_INIT: Record<SegmentationAlgorithm, number> = { kmeans: 10, gmm: 1 };
+
+export const SEGMENTATION_DEFAULTS = defaultsOf<Pick<SegmentationInput, 'kMin' | 'kMax' | 'seed'>>(SegmentationRequest);
+
+/** The request with every default filled in, nInit by algorithm. */
+export function segmentationWithDefaults(request: SegmentationInput): ResolvedSegmentationInput {
+  return {
+    ...SEGMENTATION_DEFAULTS,
+    ...request,
+    nInit: request.nInit ?? DEFAULT_N_INIT[request.algorithm],
+  };
+}
 
 export interface CurvePoint {
   k: number;
@@ -58,11 +80,9 @@ export interface TestPrediction {
 export type SegmentationStage =
   | 'queued'
   | 'loading'
-  | 'preprocessing'
   | 'fitting'
-  | 'selecting-k'
-  | 'fitting-final-model'
-  | 'predicting'
+  /** Choosing k by the elbow, saving that k's model, assigning the test rows. */
+  | 'publishing'
   | 'completed'
   | 'failed'
   | 'cancelled';
@@ -94,7 +114,7 @@ export const MAX_INLINE_TEST_PREDICTIONS = 1000;
 
 /** How a segmentation run reads in the Temporal UI, e.g. "GMM k=1..20 · cc.csv". */
 export function describeSegmentationRun(request: SegmentationInput): RunDescription {
-  const input = { ...SEGMENTATION_DEFAULTS, ...request };
+  const input = segmentationWithDefaults(request);
   const algorithm = input.algorithm === 'kmeans' ? 'K-Means' : 'GMM';
   return {
     summary: `${algorithm} k=${input.kMin}..${input.kMax} · ${input.dataset}`,

@@ -4,9 +4,13 @@ import { resolveCsvDataset } from '../../storage/datasets.js';
 import { sqlString, withDuckDb } from '../../storage/duckdb.js';
 import { DataValidationError } from '../../failures.js';
 import { sqlIdentifier } from '../../storage/sql.js';
-import { withDefaults } from '../contract-defaults.js';
 import { checkRequest } from '../request-check.js';
-import { SegmentationRequest, type ResolvedSegmentationInput, type SegmentationInput } from './contract.js';
+import {
+  SegmentationRequest,
+  segmentationWithDefaults,
+  type ResolvedSegmentationInput,
+  type SegmentationInput,
+} from './contract.js';
 
 const NUMERIC_TYPE =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
@@ -92,7 +96,7 @@ async function countRows(
 /** Fills defaults and checks what needs no data: the schema's rules, then kMin ≤ kMax. */
 export function resolveSegmentationParams(input: SegmentationInput): ResolvedSegmentationInput {
   checkRequest(SegmentationRequest, input, 'segmentation request');
-  const resolved = withDefaults(SegmentationRequest, input) as ResolvedSegmentationInput;
+  const resolved = segmentationWithDefaults(input);
   if (resolved.kMin > resolved.kMax) {
     throw new DataValidationError(`kMin (${resolved.kMin}) is larger than kMax (${resolved.kMax})`, {});
   }
@@ -107,26 +111,34 @@ export async function validateSegmentationInput(
   dataDir: string,
   input: SegmentationInput,
 ): Promise<ValidatedSegmentationInput> {
+  resolveSegmentationParams(input);
+  return withDuckDb((conn) => validateSegmentationInputOn(conn, dataDir, input));
+}
+
+/** validateSegmentationInput on a connection the caller goes on using (the pipeline's first step reads on). */
+export async function validateSegmentationInputOn(
+  conn: DuckDBConnection,
+  dataDir: string,
+  input: SegmentationInput,
+): Promise<ValidatedSegmentationInput> {
   const resolved = resolveSegmentationParams(input);
   const datasetPath = await resolveCsvDataset(dataDir, resolved.dataset);
   const testDatasetPath = resolved.testDataset
     ? await resolveCsvDataset(dataDir, resolved.testDataset, 'test dataset')
     : undefined;
-  return withDuckDb(async (conn) => {
-    await checkFeatureColumns(conn, datasetPath, resolved.features);
-    if (testDatasetPath) await checkFeatureColumns(conn, testDatasetPath, resolved.features);
-    const { rows, usableRows } = await countRows(conn, datasetPath, resolved.features);
-    if (usableRows === 0) {
-      throw new DataValidationError(`"${resolved.dataset}" has no rows with all of ${resolved.features.join(', ')}`, {
-        file: resolved.dataset,
-      });
-    }
-    if (resolved.kMax > usableRows) {
-      throw new DataValidationError(
-        `kMax (${resolved.kMax}) is larger than the ${usableRows} usable rows of "${resolved.dataset}"`,
-        { file: resolved.dataset },
-      );
-    }
-    return { input: resolved, datasetPath, testDatasetPath, rows, usableRows };
-  });
+  await checkFeatureColumns(conn, datasetPath, resolved.features);
+  if (testDatasetPath) await checkFeatureColumns(conn, testDatasetPath, resolved.features);
+  const { rows, usableRows } = await countRows(conn, datasetPath, resolved.features);
+  if (usableRows === 0) {
+    throw new DataValidationError(`"${resolved.dataset}" has no rows with all of ${resolved.features.join(', ')}`, {
+      file: resolved.dataset,
+    });
+  }
+  if (resolved.kMax > usableRows) {
+    throw new DataValidationError(
+      `kMax (${resolved.kMax}) is larger than the ${usableRows} usable rows of "${resolved.dataset}"`,
+      { file: resolved.dataset },
+    );
+  }
+  return { input: resolved, datasetPath, testDatasetPath, rows, usableRows };
 }

@@ -1,5 +1,4 @@
 import {
-  CancellationScope,
   defineQuery,
   isCancellation,
   setCurrentDetails,
@@ -7,107 +6,88 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { heartbeatingWork, quickSteps, summarisedActivities } from '../../temporal/activity-options.js';
+import { heartbeatingWork, summarisedActivities } from '../../temporal/activity-options.js';
 import { ML_MODEL_ID } from '../../temporal/search-attributes.js';
 import { innermostMessage, runStamp } from '../../temporal/workflow-context.js';
 import type { SegmentationActivities } from './activities.js';
-import { chunkKs, segmentationModelId } from './config.js';
-import type {
-  CurvePoint,
-  SegmentationInput,
-  SegmentationProgress,
-  SegmentationResult,
-  TestPrediction,
-} from './contract.js';
+import { kRange, segmentationModelId, sweepChunks, SWEEP_CONCURRENCY } from './config.js';
+import type { CurvePoint, SegmentationInput, SegmentationProgress, SegmentationResult } from './contract.js';
 
 export const segmentationProgressQuery = defineQuery<SegmentationProgress>('progress');
 
-/** I/O-bound steps: quick, retried a few times with backoff. */
-const io = summarisedActivities<SegmentationActivities>(quickSteps('2 minutes'));
-/** CPU-bound fits heartbeat every k: a dead worker is noticed in a minute, a cancel stops between k values. */
-const fits = summarisedActivities<SegmentationActivities>(heartbeatingWork('30 minutes', '1 minute'));
+/**
+ * Every step heartbeats (the worker's interceptor; a lost worker is noticed in half a minute); a cancel stops a
+ * sweep between k values (the fit's thread is terminated) and the publish step before it saves anything.
+ */
+const steps = summarisedActivities<SegmentationActivities>(heartbeatingWork('10 minutes'));
+const fits = summarisedActivities<SegmentationActivities>(heartbeatingWork('30 minutes'));
 
-/** Customer segmentation: load → preprocess → fit every k → elbow → final model → predict test rows. */
+/**
+ * Customer segmentation: prepare (validate, clean, scale) → fit every k (chunks of about equal cost, several at
+ * once on the worker's compute threads) → publish (Kneedle's elbow, the sweep's model at that k, test rows).
+ */
 export async function segmentationWorkflow(request: SegmentationInput): Promise<SegmentationResult> {
   const progress: SegmentationProgress = { stage: 'loading', kDone: 0, kTotal: 0 };
   setHandler(segmentationProgressQuery, () => progress);
   try {
-    setCurrentDetails(`Loading \`${request.dataset}\``);
-    const loaded = await io(`load ${request.dataset}`).loadSegmentationData(request);
-    const { input } = loaded;
+    setCurrentDetails(`Loading and scaling \`${request.dataset}\``);
+    const prepared = await steps(
+      `load and scale ${request.features.join(', ')} of ${request.dataset}`,
+    ).prepareSegmentationData(request);
+    const { input } = prepared;
     progress.kTotal = input.kMax - input.kMin + 1;
     const name = input.algorithm === 'kmeans' ? 'K-Means' : 'GMM';
 
-    progress.stage = 'preprocessing';
-    setCurrentDetails(`Preprocessing ${loaded.rows} rows of \`${input.dataset}\``);
-    const prepared = await io(`scale ${input.features.join(', ')} of ${input.dataset}`).preprocessSegmentationData({
-      inputPath: loaded.inputPath,
-      workDir: loaded.workDir,
-      features: input.features,
-      kMax: input.kMax,
-    });
-
     progress.stage = 'fitting';
     const curve: CurvePoint[] = [];
-    for (const ks of chunkKs(input.kMin, input.kMax)) {
-      const range = ks.length === 1 ? `k=${ks[0]}` : `k=${ks[0]}..${ks[ks.length - 1]}`;
-      setCurrentDetails(`Fitting ${name} ${range} (${curve.length} of ${progress.kTotal} k done)`);
-      const points = await fits(`${name} ${range} on ${input.dataset}`).fitSegmentationSweep({
-        cleanPath: prepared.cleanPath,
-        scalerPath: prepared.scalerPath,
-        features: input.features,
-        algorithm: input.algorithm,
-        ks,
-        nInit: input.nInit,
-        seed: input.seed,
-      });
-      curve.push(...points);
-      progress.kDone = curve.length;
-    }
+    const pending = sweepChunks({ ...input, rows: prepared.rows });
+    const describeSweep = () =>
+      setCurrentDetails(
+        `Fitting ${name} k=${input.kMin}..${input.kMax} (${curve.length} of ${progress.kTotal} k done)`,
+      );
+    describeSweep();
+    // A few chunks in flight: the compute threads stay busy while a finished chunk's result travels back.
+    const lane = async (): Promise<void> => {
+      for (let ks = pending.shift(); ks; ks = pending.shift()) {
+        const points = await fits(`${name} ${kRange(ks)} on ${input.dataset}`).fitSegmentationSweep({
+          workDir: prepared.workDir,
+          rows: prepared.rows,
+          features: prepared.features,
+          algorithm: input.algorithm,
+          ks,
+          nInit: input.nInit,
+          seed: input.seed,
+        });
+        curve.push(...points);
+        progress.kDone = curve.length;
+        describeSweep();
+      }
+    };
+    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, lane));
+    curve.sort((a, b) => a.k - b.k);
 
-    progress.stage = 'selecting-k';
-    setCurrentDetails(`Selecting k (Kneedle) over k=${input.kMin}..${input.kMax}`);
-    const { optimalK, elbowFound } = await io(`elbow over k=${input.kMin}..${input.kMax}`).selectOptimalK({ curve });
-
-    progress.stage = 'fitting-final-model';
+    progress.stage = 'publishing';
     const plannedModelId = segmentationModelId(input.algorithm, runStamp());
-    setCurrentDetails(`Fitting the final ${name} model, k=${optimalK}`);
-    const { modelId, clusterSizes } = await fits(
-      `final ${name} k=${optimalK} → ${plannedModelId}`,
-    ).fitFinalSegmentationModel({
-      cleanPath: prepared.cleanPath,
-      scalerPath: prepared.scalerPath,
-      features: input.features,
+    setCurrentDetails(`Selecting k (Kneedle) and publishing \`${plannedModelId}\``);
+    const published = await steps(
+      `elbow of ${name} k=${input.kMin}..${input.kMax} → ${plannedModelId}`,
+    ).publishSegmentationModel({
+      workDir: prepared.workDir,
+      modelId: plannedModelId,
+      curve,
       algorithm: input.algorithm,
+      features: input.features,
       nInit: input.nInit,
       seed: input.seed,
-      modelId: plannedModelId,
-      k: optimalK,
-      curve,
       dataset: input.dataset,
-      fingerprint: loaded.fingerprint,
+      fingerprint: prepared.fingerprint,
+      rows: prepared.rows,
       droppedRows: prepared.droppedRows,
+      ...(prepared.testInputPath ? { testInputPath: prepared.testInputPath } : {}),
     });
+    const { optimalK, elbowFound, modelId } = published;
     upsertSearchAttributes([{ key: ML_MODEL_ID, value: modelId }]);
     upsertMemo({ result: { optimalK, elbowFound, modelId } });
-
-    let testPredictions: TestPrediction[] = [];
-    let testPredictionsPath: string | undefined;
-    const { testInputPath } = loaded;
-    if (testInputPath) {
-      progress.stage = 'predicting';
-      setCurrentDetails(`Assigning the test rows of \`${input.testDataset ?? ''}\` with \`${modelId}\``);
-      // The model is published: a cancellation from here on is too late, and the run completes.
-      const predicted = await CancellationScope.nonCancellable(() =>
-        io(`assign ${input.testDataset ?? 'test rows'} with ${modelId}`).predictSegmentationTestRows({
-          modelId,
-          testInputPath,
-          workDir: loaded.workDir,
-        }),
-      );
-      testPredictions = predicted.predictions;
-      testPredictionsPath = predicted.path;
-    }
 
     progress.stage = 'completed';
     setCurrentDetails(`Done: k=${optimalK}${elbowFound ? '' : ' (no elbow)'}, model \`${modelId}\``);
@@ -117,11 +97,11 @@ export async function segmentationWorkflow(request: SegmentationInput): Promise<
       metric: input.algorithm === 'kmeans' ? 'sse' : 'bic',
       curve: curve.map(({ k, score }) => ({ k, score })),
       modelId,
-      clusterSizes,
+      clusterSizes: published.clusterSizes,
       rows: prepared.rows,
       droppedRows: prepared.droppedRows,
-      testPredictions,
-      ...(testPredictionsPath ? { testPredictionsPath } : {}),
+      testPredictions: published.testPredictions,
+      ...(published.testPredictionsPath ? { testPredictionsPath: published.testPredictionsPath } : {}),
     };
   } catch (err) {
     progress.stage = isCancellation(err) ? 'cancelled' : 'failed';

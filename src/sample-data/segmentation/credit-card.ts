@@ -39,11 +39,17 @@ export const CREDIT_CARD_HEADER = [
   'TENURE',
 ].join(',');
 
-const MAX_BALANCE = 19000;
-const MAX_PURCHASES = 49000;
+/** The public data's maxima (BALANCE 19,043, PURCHASES 49,040): the generated tails reach them. */
+const MAX_BALANCE = 19043;
+const MAX_PURCHASES = 49040;
 const MAX_CASH_ADVANCE = 47000;
 const MAX_CREDIT_LIMIT = 30000;
 const MAX_PAYMENTS = 50000;
+/** Share of credit limits (of 1,000 or more) rounded to 500s. */
+const ROUND_LIMIT_SHARE = 0.84;
+/** Customers whose purchases come from a log-uniform tail between the bounds instead of their type's log-normal. */
+const BIG_SPENDER_PROBABILITY = 0.005;
+const BIG_SPENDER_RANGE = [9000, MAX_PURCHASES] as const;
 /** Typical ticket sizes, which turn amounts into transaction counts. */
 const ONEOFF_TICKET: LogNormalSpec = [150, 0.5];
 const INSTALLMENT_TICKET: LogNormalSpec = [60, 0.4];
@@ -77,15 +83,28 @@ interface CreditCardRecord {
   tenure: number;
 }
 
-/** Real limits are round numbers: 50s below 1,000, then 100s, then 500s. */
-function roundCreditLimit(raw: number): number {
-  const step = raw < 1000 ? 50 : raw < 10000 ? 100 : 500;
+/**
+ * Real limits are round numbers: 82% of them multiples of 500 (205 distinct values in 8,950 rows); the rest are
+ * 50s below 1,000 and 100s above.
+ */
+function roundCreditLimit(rng: SegmentationRng, raw: number): number {
+  const draw = rng.uniform();
+  const step = raw >= 1000 && draw < ROUND_LIMIT_SHARE ? 500 : raw < 1000 ? 50 : 100;
   return clamp(Math.round(raw / step) * step, 50, MAX_CREDIT_LIMIT);
 }
 
 /** Share of the tenure's months with some activity, as the public data reports it (k / tenure). */
 function monthShare(months: number, tenure: number): number {
   return Number((months / tenure).toFixed(6));
+}
+
+/** A type's log-normal purchases, and now and then a big spender far out in the tail (PURCHASES' skew of ~8). */
+function samplePurchases(rng: SegmentationRng, type: CreditCardType): number {
+  if (rng.uniform() < BIG_SPENDER_PROBABILITY) {
+    const [low, high] = BIG_SPENDER_RANGE;
+    return low * Math.exp(rng.uniform() * Math.log(high / low));
+  }
+  return boundedLogNormal(rng, type.purchases, MAX_PURCHASES);
 }
 
 function sampleInstallmentShare(rng: SegmentationRng, type: CreditCardType): number {
@@ -110,7 +129,7 @@ function activeMonths(rng: SegmentationRng, transactions: number, tenure: number
 
 function sampleCreditCardRecord(rng: SegmentationRng, type: CreditCardType): CreditCardRecord {
   const tenure = pickWeighted(rng.uniform, TENURE_WEIGHTS).tenure;
-  const creditLimit = roundCreditLimit(boundedLogNormal(rng, type.creditLimit, MAX_CREDIT_LIMIT));
+  const creditLimit = roundCreditLimit(rng, boundedLogNormal(rng, type.creditLimit, MAX_CREDIT_LIMIT));
 
   const hasBalance = rng.uniform() >= type.zeroBalanceProbability;
   // Balances may run slightly over the limit, as in the public data.
@@ -125,9 +144,7 @@ function sampleCreditCardRecord(rng: SegmentationRng, type: CreditCardType): Cre
 
   // Whole cents, split into one-off and installments so ONEOFF + INSTALLMENTS = PURCHASES exactly.
   const purchasesCents =
-    rng.uniform() < type.purchaseProbability
-      ? Math.max(100, Math.round(boundedLogNormal(rng, type.purchases, MAX_PURCHASES) * 100))
-      : 0;
+    rng.uniform() < type.purchaseProbability ? Math.max(100, Math.round(samplePurchases(rng, type) * 100)) : 0;
   const installmentsCents = Math.round(purchasesCents * sampleInstallmentShare(rng, type));
   const oneoffCents = purchasesCents - installmentsCents;
   const oneoffTrx = transactionCount(rng, oneoffCents / 100, ONEOFF_TICKET, 200);

@@ -27,6 +27,9 @@ import { loanMonitoringWorkflow } from '../../../src/pipelines/loan/monitoring/w
 import type { LoanTrainingActivities } from '../../../src/pipelines/loan/training/activities.js';
 import type { LoanModelReport, LoanSplit } from '../../../src/pipelines/loan/training/contract.js';
 import { loanTrainingWorkflow } from '../../../src/pipelines/loan/training/workflows.js';
+import type { ChampionRegistryActivities } from '../../../src/pipelines/champions/activities.js';
+import { readChampionHistory } from '../../../src/pipelines/champions/client.js';
+import { trainingRunUpdateId } from '../../../src/pipelines/champions/config.js';
 import { getChampion, loadModel } from '../../../src/storage/model-store.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
 import { withDeadline } from '../../support/wait.js';
@@ -34,7 +37,10 @@ import { withDeadline } from '../../support/wait.js';
 /** temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON, as history events carry it. */
 const PARENT_CLOSE_POLICY_ABANDON = 2;
 
-type StubActivities = LoanTrainingActivities & LoanInferenceActivities & LoanMonitoringActivities;
+type StubActivities = LoanTrainingActivities &
+  LoanInferenceActivities &
+  LoanMonitoringActivities &
+  Pick<ChampionRegistryActivities, 'promoteChampionThroughRegistry'>;
 type ActivityName = keyof StubActivities;
 
 /** Every stub call, in the order the worker ran them, with the workflow that called it. */
@@ -77,7 +83,10 @@ const layersOf = (dataset: string): LoanLayers => ({
 
 // Stubs answer at once, but keep the real activities' async signatures.
 /* eslint-disable @typescript-eslint/require-await */
-function stubActivities(candidatesDir: string, real: LoanTrainingActivities): StubActivities {
+function stubActivities(
+  candidatesDir: string,
+  real: LoanTrainingActivities & ChampionRegistryActivities,
+): StubActivities {
   return {
     async resolveLoanDataset(args) {
       record('resolveLoanDataset', args);
@@ -147,9 +156,18 @@ function stubActivities(candidatesDir: string, real: LoanTrainingActivities): St
       return { name: args.kind, ...metrics, trainRows: 78, testRows: 20, candidatePath };
     },
     /** The real activity: the ranking (best test AUC, ties by name) and the model store are what is checked. */
+    async saveBestLoanModel(args) {
+      record('saveBestLoanModel', args);
+      return real.saveBestLoanModel(args);
+    },
     async promoteLoanChampion(args) {
       record('promoteLoanChampion', args);
       return real.promoteLoanChampion(args);
+    },
+    /** The real promotion through the champion registry (whose own local activities are real too). */
+    async promoteChampionThroughRegistry(args) {
+      record('promoteChampionThroughRegistry', args);
+      return real.promoteChampionThroughRegistry(args);
     },
     async prepareLoanMonth(args) {
       record('prepareLoanMonth', args);
@@ -219,7 +237,8 @@ describe('loan workflows with stub activities', () => {
   before(async () => {
     stack = await startTestStack();
     const candidatesDir = join(stack.config.dataDir, 'stub-candidates');
-    await stack.startWorker((real) => stubActivities(candidatesDir, real));
+    // The stubs over every real activity: the champion registry's own activities stay real.
+    await stack.startWorker((real) => ({ ...real, ...stubActivities(candidatesDir, real) }));
   });
 
   after(async () => {
@@ -259,16 +278,29 @@ describe('loan workflows with stub activities', () => {
         'checkLoanDataQuality',
         'buildLoanGold',
         ...LOAN_MODEL_KINDS.map(() => 'trainLoanModel'),
-        'promoteLoanChampion',
+        'saveBestLoanModel',
+        'promoteChampionThroughRegistry',
       ]);
       assert.deepEqual(tables('ingestLoanBronzeTable'), [...LOAN_RAW_TABLES].sort());
       assert.deepEqual(tables('buildLoanSilverTable'), [...LOAN_RAW_TABLES].sort());
 
       // Every data step works on the layers the first step resolved; every fit on the gold table, default split.
       const layers = layersOf('loan-stub');
-      for (const c of runCalls.filter((c) => c.activity !== 'resolveLoanDataset' && c.activity !== 'trainLoanModel')) {
+      const dataSteps = runCalls.filter(
+        (c) => !['resolveLoanDataset', 'trainLoanModel', 'promoteChampionThroughRegistry'].includes(c.activity),
+      );
+      for (const c of dataSteps) {
         assert.deepEqual((c.args as { layers: LoanLayers }).layers, layers, c.activity);
       }
+      // The registry of the dataset the layers were resolved for promotes the saved model.
+      const [registryCall] = runCalls.filter((c) => c.activity === 'promoteChampionThroughRegistry');
+      assert.deepEqual(registryCall.args, {
+        pipeline: 'loan',
+        dataset: 'loan-stub',
+        modelId: result.championModelId,
+        reason: 'requested',
+        actor: `training run ${workflowId}`,
+      });
       const fits = runCalls
         .filter((c) => c.activity === 'trainLoanModel')
         .map((c) => c.args as Record<string, unknown>);
@@ -301,7 +333,7 @@ describe('loan workflows with stub activities', () => {
       const modelId = expectedModelId(description.startTime, description.runId);
       assert.equal(result.championModelId, modelId);
       assert.equal(result.championAlgorithm, 'random-forest');
-      const promotion = callsOf(workflowId).find((c) => c.activity === 'promoteLoanChampion')!.args as {
+      const promotion = callsOf(workflowId).find((c) => c.activity === 'saveBestLoanModel')!.args as {
         candidates: LoanModelReport[];
         modelId: string;
         reason: string;
@@ -310,6 +342,20 @@ describe('loan workflows with stub activities', () => {
       assert.equal(promotion.reason, 'requested', 'started by a client, not a schedule');
       assert.deepEqual(promotion.candidates.map((c) => c.name).sort(), [...LOAN_MODEL_KINDS].sort());
       assert.equal((await getChampion(stack.config.modelStoreDir, 'loan', 'loan-stub'))?.modelId, modelId);
+      // The promotion went through the dataset's champion registry, recorded with the run that made it.
+      const history = await readChampionHistory(stack.env.client, { pipeline: 'loan', dataset: 'loan-stub' });
+      const change = history?.changes.find((c) => c.to === modelId);
+      assert.ok(change, 'a change to the new model');
+      assert.deepEqual(
+        { action: change.action, reason: change.reason, actor: change.actor },
+        {
+          action: 'promote',
+          reason: 'requested',
+          actor: `training run ${workflowId}`,
+        },
+      );
+      assert.deepEqual(change.source, { kind: 'training-run', id: `${workflowId}/${description.runId}` });
+      assert.equal(change.updateId, trainingRunUpdateId(workflowId, description.runId));
       const artifact = await loadModel(stack.config.modelStoreDir, modelId);
       assert.equal(artifact.algorithm, 'random-forest');
       assert.equal(artifact.lineage.workflowId, workflowId);

@@ -1,5 +1,5 @@
 /**
- * The pipeline's own choice of k — the `selectOptimalK` activity, which applies Kneedle (convex, decreasing,
+ * The pipeline's own choice of k — `selectElbow`, which the publish step applies: Kneedle (convex, decreasing,
  * S=1, offline) to the sweep's curve — on scikit-learn curves whose knees the Python `kneed` package found
  * (test/fixtures/segmentation-reference.json, written by scripts/reference/segmentation_reference.py).
  *
@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createSegmentationActivities } from '../../../src/pipelines/segmentation/activities.js';
+import { selectElbow } from '../../../src/pipelines/segmentation/elbow.js';
 import { FIXTURES_DIR, REAL_DATA, skipUnlessRealData } from '../../support/paths.js';
 
 /** One k sweep of the reference: scores per k (SSE or BIC), per seed and their median, and kneed's knees. */
@@ -65,15 +65,9 @@ function sweep(raw: RawSweep): SweepReference {
   };
 }
 
-/** The pipeline's selection step itself, bound to folders it never touches. */
-const activities = createSegmentationActivities({
-  dataDir: '/nonexistent/data',
-  runsDir: '/nonexistent/runs',
-  modelStoreDir: '/nonexistent/models',
-});
-
+/** The pipeline's selection step itself (the publish step applies it to the sweep's curve). */
 const selectOn = (k: number[], scores: number[]) =>
-  activities.selectOptimalK({ curve: k.map((kValue, i) => ({ k: kValue, score: scores[i] })) });
+  Promise.resolve(selectElbow(k.map((kValue, i) => ({ k: kValue, score: scores[i] }))));
 
 /** What the pipeline must answer when kneed found `knee` on a curve over `k`: that knee, or kMin and no elbow. */
 const expectedSelection = (knee: number | null, k: number[]) =>
@@ -125,7 +119,7 @@ const blobs = sweep(reference.kmeans.blobs.sweep);
 const gmmBlobs = sweep(reference.gmm.blobs2d);
 const gmmSkewed = sweep(reference.gmm.skewed3d);
 
-describe('selectOptimalK: the pipeline’s elbow equals kneed’s on scikit-learn’s curves', () => {
+describe('selectElbow: the pipeline’s elbow equals kneed’s on scikit-learn’s curves', () => {
   it('uses kneed’s Kneedle settings: same knee (or none) as KneeLocator(convex, decreasing, S=1, offline)', async () => {
     const isPipelineSetting = (c: KneedleCase) =>
       c.curve === 'convex' && c.direction === 'decreasing' && c.S === 1 && !c.online;
@@ -155,11 +149,11 @@ describe('selectOptimalK: the pipeline’s elbow equals kneed’s on scikit-lear
     }
   });
 
-  it('selects the same k whatever order the sweep’s points arrive in', async () => {
+  it('selects the same k whatever order the sweep’s points arrive in', () => {
     const points = blobs.k.map((k, i) => ({ k, score: blobs.median[i] }));
-    const inOrder = await activities.selectOptimalK({ curve: points });
-    assert.deepEqual(await activities.selectOptimalK({ curve: [...points].reverse() }), inOrder);
-    assert.deepEqual(await activities.selectOptimalK({ curve: [...points.slice(3), ...points.slice(0, 3)] }), inOrder);
+    const inOrder = selectElbow(points);
+    assert.deepEqual(selectElbow([...points].reverse()), inOrder);
+    assert.deepEqual(selectElbow([...points.slice(3), ...points.slice(0, 3)]), inOrder);
   });
 
   describe('K-Means SSE, three blobs (k = 1..8)', () => {

@@ -11,11 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataValidationError } from '../../../src/failures.js';
 import type { SegmentationActivities } from '../../../src/pipelines/segmentation/activities.js';
-import { chunkKs, segmentationModelId } from '../../../src/pipelines/segmentation/config.js';
+import { segmentationModelId, SWEEP_CONCURRENCY, sweepChunks } from '../../../src/pipelines/segmentation/config.js';
 import {
-  SEGMENTATION_DEFAULTS,
+  segmentationWithDefaults,
   type CurvePoint,
-  type ResolvedSegmentationInput,
   type SegmentationInput,
   type SegmentationProgress,
   type SegmentationResult,
@@ -35,8 +34,8 @@ interface Call {
 
 /** Every stub call, by workflow id. */
 const calls = new Map<string, Call[]>();
-/** Sweep chunks from this index on wait for the workflow's gate (the progress test holds the sweep here). */
-const gates = new Map<string, { fromChunk: number; open: Promise<void> }>();
+/** Sweep chunks that start at this k or later wait for the workflow's gate (the progress test holds the sweep here). */
+const gates = new Map<string, { fromK: number; open: Promise<void> }>();
 
 function record(activity: ActivityName, args: unknown): { workflowId: string; attempt: number } {
   const { workflowExecution, attempt } = Context.current().info;
@@ -56,6 +55,8 @@ const stubScore = (k: number): number => 1000 / k;
 /** What the stubbed Kneedle answers: inside the tested range, neither end, not the lowest score. */
 const STUB_ELBOW = 7;
 const BAD_INPUT_MESSAGE = 'Only 3 rows of "stub.csv" have every feature; kMax is 23';
+/** Rows the stub says it prepared: enough for the sweep to be cut into several chunks. */
+const STUB_ROWS = 20_000;
 const STUB_TEST_PREDICTIONS: TestPrediction[] = [
   { row: 0, cluster: 2 },
   { row: 1, cluster: null },
@@ -63,55 +64,44 @@ const STUB_TEST_PREDICTIONS: TestPrediction[] = [
 
 const stubs: SegmentationActivities = {
   // eslint-disable-next-line @typescript-eslint/require-await
-  async loadSegmentationData(request: SegmentationInput) {
-    record('loadSegmentationData', request);
-    const input = { ...SEGMENTATION_DEFAULTS, ...request } as ResolvedSegmentationInput;
-    return {
-      input,
-      workDir: '/stub/work',
-      inputPath: '/stub/work/input.parquet',
-      rows: 500,
-      fingerprint: 'stub-fingerprint',
-      ...(request.testDataset ? { testInputPath: '/stub/work/test-input.parquet', testRows: 2 } : {}),
-    };
-  },
-
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async preprocessSegmentationData(args) {
-    const { workflowId, attempt } = record('preprocessSegmentationData', args);
+  async prepareSegmentationData(request: SegmentationInput) {
+    const { workflowId, attempt } = record('prepareSegmentationData', request);
     if (workflowId.startsWith('bad-input-')) {
       throw new DataValidationError(BAD_INPUT_MESSAGE, { file: 'stub.csv', column: 'income' });
     }
     if (workflowId.startsWith('transient-') && attempt === 1) throw new Error('stub: disk busy');
-    return { cleanPath: '/stub/work/clean.parquet', scalerPath: '/stub/work/scaler.json', rows: 497, droppedRows: 3 };
+    const input = segmentationWithDefaults(request);
+    return {
+      input,
+      workDir: '/stub/work',
+      rows: STUB_ROWS,
+      droppedRows: 3,
+      features: input.features.length,
+      fingerprint: 'stub-fingerprint',
+      ...(request.testDataset ? { testInputPath: '/stub/work/test-input.parquet' } : {}),
+    };
   },
 
   async fitSegmentationSweep(args) {
     const { workflowId } = record('fitSegmentationSweep', args);
-    const index = (calls.get(workflowId) ?? []).filter((call) => call.activity === 'fitSegmentationSweep').length - 1;
     const gate = gates.get(workflowId);
-    if (gate && index >= gate.fromChunk) await gate.open;
-    // Earlier chunks answer later: a workflow that assembled the curve in completion order would scramble it.
-    await sleep(Math.max(0, 10 - index) * 5);
+    if (gate && args.ks[0] >= gate.fromK) await gate.open;
+    // Lower ks answer later: a workflow that assembled the curve in completion order would scramble it.
+    await sleep(Math.max(0, 30 - args.ks[0]) * 3);
     return args.ks.map((k) => ({ k, score: stubScore(k), aic: 2 * stubScore(k), iterations: k }));
   },
 
   // eslint-disable-next-line @typescript-eslint/require-await
-  async selectOptimalK(args) {
-    record('selectOptimalK', args);
-    return { optimalK: STUB_ELBOW, elbowFound: true };
-  },
-
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async fitFinalSegmentationModel(args) {
-    record('fitFinalSegmentationModel', args);
-    return { modelId: args.modelId, clusterSizes: Array.from({ length: args.k }, () => 71) };
-  },
-
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async predictSegmentationTestRows(args) {
-    record('predictSegmentationTestRows', args);
-    return { rows: 2, predictions: STUB_TEST_PREDICTIONS, path: '/stub/work/test-predictions.parquet' };
+  async publishSegmentationModel(args) {
+    record('publishSegmentationModel', args);
+    return {
+      optimalK: STUB_ELBOW,
+      elbowFound: true,
+      modelId: args.modelId,
+      clusterSizes: Array.from({ length: STUB_ELBOW }, () => 71),
+      testPredictions: args.testInputPath ? STUB_TEST_PREDICTIONS : [],
+      ...(args.testInputPath ? { testPredictionsPath: '/stub/work/test-predictions.parquet' } : {}),
+    };
   },
 };
 
@@ -154,59 +144,54 @@ describe('segmentationWorkflow orchestration, with stub activities', () => {
     seed: 11,
   };
 
-  it('sweeps k in chunkKs chunks, sends Kneedle’s k to the final fit, and names the model after the run', async () => {
+  it('sweeps k in sweepChunks chunks, publishes Kneedle’s k from the whole curve, and names the model after the run', async () => {
     const workflowId = 'orchestration-kmeans';
     const handle = await start(workflowId, request);
     const result = await withDeadline(`${workflowId} to complete`, handle.result());
 
-    // The sweep: one activity per chunk, exactly the chunks chunkKs gives, each with the run's parameters.
+    // The sweep: one activity per chunk, exactly the chunks sweepChunks gives, each with the run's parameters.
+    const expectedChunks = sweepChunks({ algorithm: 'kmeans', kMin: 2, kMax: 23, nInit: 3, rows: STUB_ROWS });
+    // Chunks run several at once, so they may start in any order.
     const sweeps = callsOf(workflowId, 'fitSegmentationSweep');
     assert.deepEqual(
-      sweeps.map((args) => args.ks),
-      chunkKs(2, 23),
+      sweeps.map((args) => args.ks).sort((a, b) => a[0] - b[0]),
+      expectedChunks,
     );
-    assert.ok(sweeps.length > 1 && sweeps.length <= 10);
+    assert.ok(sweeps.length > SWEEP_CONCURRENCY, 'more chunks than run at once: the lanes pick up the rest');
     for (const { ks: _ks, ...rest } of sweeps) {
       assert.deepEqual(rest, {
-        cleanPath: '/stub/work/clean.parquet',
-        scalerPath: '/stub/work/scaler.json',
-        features: ['income', 'score'],
+        workDir: '/stub/work',
+        rows: STUB_ROWS,
+        features: 2,
         algorithm: 'kmeans',
         nInit: 3,
         seed: 11,
       });
     }
 
-    // The curve, in k order, goes to the elbow selection and (with the elbow) to the final fit.
+    // The curve, in k order, goes to the publish step, which names the model after the run.
     const ks = Array.from({ length: 22 }, (_, i) => i + 2);
     const fullCurve: CurvePoint[] = ks.map((k) => ({ k, score: stubScore(k), aic: 2 * stubScore(k), iterations: k }));
-    assert.deepEqual(callsOf(workflowId, 'selectOptimalK'), [{ curve: fullCurve }]);
-    const finals = callsOf(workflowId, 'fitFinalSegmentationModel');
-    assert.equal(finals.length, 1);
-    const [final] = finals;
-    assert.equal(final.k, STUB_ELBOW, 'the final model is fitted at the selected k, not kMin or the lowest score');
-    assert.deepEqual(final.curve, fullCurve);
-
-    // The model id: segmentationModelId(algorithm, run stamp), the same in the final fit and the result.
+    const publishes = callsOf(workflowId, 'publishSegmentationModel');
+    assert.equal(publishes.length, 1);
+    const [publish] = publishes;
+    assert.deepEqual(publish.curve, fullCurve);
     assert.match(result.modelId, /^segmentation-kmeans-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     assert.equal(result.modelId, segmentationModelId('kmeans', await expectedRunStamp(handle)));
-    assert.equal(final.modelId, result.modelId);
-    const { curve: _curve, modelId: _modelId, ...finalRest } = final;
-    assert.deepEqual(finalRest, {
-      cleanPath: '/stub/work/clean.parquet',
-      scalerPath: '/stub/work/scaler.json',
-      features: ['income', 'score'],
+    assert.equal(publish.modelId, result.modelId);
+    const { curve: _curve, modelId: _modelId, ...publishRest } = publish;
+    assert.deepEqual(publishRest, {
+      workDir: '/stub/work',
       algorithm: 'kmeans',
+      features: ['income', 'score'],
       nInit: 3,
       seed: 11,
-      k: STUB_ELBOW,
       dataset: 'stub.csv',
       fingerprint: 'stub-fingerprint',
+      rows: STUB_ROWS,
       droppedRows: 3,
     });
 
-    // No test dataset: nothing to predict.
-    assert.deepEqual(callsOf(workflowId, 'predictSegmentationTestRows'), []);
     assert.deepEqual(result, {
       optimalK: STUB_ELBOW,
       elbowFound: true,
@@ -214,19 +199,13 @@ describe('segmentationWorkflow orchestration, with stub activities', () => {
       curve: ks.map((k) => ({ k, score: stubScore(k) })),
       modelId: result.modelId,
       clusterSizes: Array.from({ length: STUB_ELBOW }, () => 71),
-      rows: 497,
+      rows: STUB_ROWS,
       droppedRows: 3,
       testPredictions: [],
     } satisfies SegmentationResult);
     assert.deepEqual(
       (calls.get(workflowId) ?? []).map((call) => call.activity),
-      [
-        'loadSegmentationData',
-        'preprocessSegmentationData',
-        ...sweeps.map(() => 'fitSegmentationSweep'),
-        'selectOptimalK',
-        'fitFinalSegmentationModel',
-      ],
+      ['prepareSegmentationData', ...sweeps.map(() => 'fitSegmentationSweep'), 'publishSegmentationModel'],
     );
   });
 
@@ -236,9 +215,9 @@ describe('segmentationWorkflow orchestration, with stub activities', () => {
     const result = await withDeadline(`${workflowId} to complete`, handle.result());
     assert.equal(result.metric, 'bic');
     assert.equal(result.modelId, segmentationModelId('gmm', await expectedRunStamp(handle)));
-    assert.deepEqual(callsOf(workflowId, 'predictSegmentationTestRows'), [
-      { modelId: result.modelId, testInputPath: '/stub/work/test-input.parquet', workDir: '/stub/work' },
-    ]);
+    const [publish] = callsOf(workflowId, 'publishSegmentationModel');
+    assert.equal(publish.testInputPath, '/stub/work/test-input.parquet');
+    assert.equal(publish.modelId, result.modelId);
     assert.deepEqual(result.testPredictions, STUB_TEST_PREDICTIONS);
     assert.equal(result.testPredictionsPath, '/stub/work/test-predictions.parquet');
   });
@@ -246,8 +225,8 @@ describe('segmentationWorkflow orchestration, with stub activities', () => {
   it('answers the progress query with the stage and k done / total while the sweep runs', async () => {
     const workflowId = 'orchestration-progress';
     let openGate: () => void = () => undefined;
-    const chunks = chunkKs(2, 23);
-    gates.set(workflowId, { fromChunk: 2, open: new Promise<void>((resolve) => (openGate = resolve)) });
+    const chunks = sweepChunks({ algorithm: 'kmeans', kMin: 2, kMax: 23, nInit: 3, rows: STUB_ROWS });
+    gates.set(workflowId, { fromK: chunks[2][0], open: new Promise<void>((resolve) => (openGate = resolve)) });
     try {
       const handle = await start(workflowId, request);
       const heldAt = chunks[0].length + chunks[1].length;
@@ -280,16 +259,13 @@ describe('segmentationWorkflow orchestration, with stub activities', () => {
     });
     assert.deepEqual(
       (calls.get(workflowId) ?? []).map(({ activity, attempt }) => ({ activity, attempt })),
-      [
-        { activity: 'loadSegmentationData', attempt: 1 },
-        { activity: 'preprocessSegmentationData', attempt: 1 },
-      ],
+      [{ activity: 'prepareSegmentationData', attempt: 1 }],
       'one attempt, and nothing after the failing step',
     );
     // The query still answers after the failure. (Its `message` is the ActivityFailure's "Activity task failed",
     // not the cause's: the workflow records the error before the interceptor lifts the cause; not asserted here.)
     const { message: _message, ...progress } = await handle.query(segmentationProgressQuery);
-    assert.deepEqual(progress, { stage: 'failed', kDone: 0, kTotal: 22 });
+    assert.deepEqual(progress, { stage: 'failed', kDone: 0, kTotal: 0 });
   });
 
   it('retries any other error (the contrast: only bad input is final)', async () => {
@@ -301,7 +277,7 @@ describe('segmentationWorkflow orchestration, with stub activities', () => {
     assert.equal(result.optimalK, STUB_ELBOW);
     assert.deepEqual(
       (calls.get(workflowId) ?? [])
-        .filter((call) => call.activity === 'preprocessSegmentationData')
+        .filter((call) => call.activity === 'prepareSegmentationData')
         .map((call) => call.attempt),
       [1, 2],
     );

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import type { AppConfig } from '../../../config.js';
-import { withDuckDb } from '../../../storage/duckdb.js';
-import { readGoldRows } from '../features.js';
+import { runComputeInActivity } from '../../../compute/activity-compute.js';
+import { atomicWriteParquet, sqlString, withDuckDb } from '../../../storage/duckdb.js';
+import { createTableFromColumns } from '../../../storage/parquet.js';
+import { goldBuffers } from '../features.js';
+import { readGoldColumns } from '../gold-columns.js';
 import { buildGoldForMonth } from '../medallion/gold.js';
 import { prepareLoanSnapshot } from '../medallion/prepare.js';
-import { loadLoanModel, scoreLoanRows } from '../scoring.js';
+import { loadLoanModel } from '../scoring.js';
+import { scoreGoldColumnsTask } from '../scoring-task.js';
 import type { LoanInferenceResult } from './contract.js';
-import { writeRowsAsParquet } from '../../../storage/parquet.js';
 
 export interface PreparedLoanMonth {
   dataset: string;
@@ -17,16 +20,6 @@ export interface PreparedLoanMonth {
   /** Where this dataset's gold predictions go. */
   predictionsDir: string;
 }
-
-export const PREDICTION_COLUMNS = {
-  Customer_ID: 'VARCHAR',
-  loan_id: 'VARCHAR',
-  snapshot_date: 'DATE',
-  prediction: 'INTEGER',
-  prediction_proba: 'DOUBLE',
-  actual_label: 'INTEGER',
-  model_id: 'VARCHAR',
-} as const;
 
 export function createLoanInferenceActivities(
   config: Pick<AppConfig, 'dataDir' | 'modelStoreDir' | 'scheduleTimeZone'>,
@@ -50,32 +43,46 @@ export function createLoanInferenceActivities(
       };
     },
 
-    /** Scores the month with the champion (or the given model) and writes the gold predictions Parquet. */
+    /**
+     * Scores the month with the champion (or the given model) on a compute thread and writes the gold
+     * predictions Parquet: the scores join the gold file in DuckDB by row order, no row objects in JS.
+     */
     async predictLoanMonth(args: { month: PreparedLoanMonth; modelId?: string }): Promise<LoanInferenceResult> {
       const artifact = await loadLoanModel(config.modelStoreDir, args.month.dataset, args.modelId);
       const path = join(args.month.predictionsDir, args.month.snapshotMonth, `${artifact.modelId}.parquet`);
-      const rows = await withDuckDb(async (conn) => {
-        const gold = await readGoldRows(conn, args.month.goldMonthPath);
-        const { proba, prediction } = scoreLoanRows(artifact, gold);
-        const records = gold.map((row, i) => ({
-          Customer_ID: row.Customer_ID,
-          loan_id: row.loan_id,
-          snapshot_date: row.snapshot_date,
-          prediction: prediction[i],
-          prediction_proba: proba[i],
-          actual_label: row.label === null ? null : Number(row.label),
-          model_id: artifact.modelId,
-        }));
-        await writeRowsAsParquet(conn, records, PREDICTION_COLUMNS, path);
-        return records;
+      const goldPath = args.month.goldMonthPath;
+      const gold = await withDuckDb((conn) => readGoldColumns(conn, goldPath));
+      const labeled = gold.label.reduce((n, y) => n + (Number.isNaN(y) ? 0 : 1), 0);
+      const [scored] = await runComputeInActivity(
+        scoreGoldColumnsTask,
+        (progress) => ({ model: artifact.model, golds: [{ label: args.month.snapshotMonth, gold }], progress }),
+        { transferList: goldBuffers(gold) },
+      );
+      await withDuckDb(async (conn) => {
+        await createTableFromColumns(conn, 'scores', {
+          prediction: { type: 'INTEGER', values: scored.prediction },
+          prediction_proba: { type: 'DOUBLE', values: scored.proba },
+        });
+        // The same order readGoldColumns read the rows in.
+        await atomicWriteParquet(
+          conn,
+          `SELECT CAST(g.Customer_ID AS VARCHAR) AS Customer_ID, CAST(g.loan_id AS VARCHAR) AS loan_id,
+                  CAST(g.snapshot_date AS DATE) AS snapshot_date, s.prediction, s.prediction_proba,
+                  CAST(g.label AS INTEGER) AS actual_label, ${sqlString(artifact.modelId)} AS model_id
+           FROM (SELECT *, CAST(row_number() OVER (ORDER BY CAST(loan_id AS VARCHAR)) - 1 AS INTEGER) AS row_index
+                 FROM read_parquet(${sqlString(goldPath)})) g
+           JOIN scores s USING (row_index)
+           ORDER BY row_index`,
+          path,
+        );
       });
       return {
         dataset: args.month.dataset,
         snapshotDate: `${args.month.snapshotMonth}-01`,
         modelId: artifact.modelId,
-        rows: rows.length,
-        labeled: rows.filter((r) => r.actual_label !== null).length,
-        predictedPositives: rows.filter((r) => r.prediction === 1).length,
+        rows: scored.proba.length,
+        labeled,
+        predictedPositives: scored.prediction.reduce((n, p) => n + p, 0),
         predictionsPath: path,
       };
     },

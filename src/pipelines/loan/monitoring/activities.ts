@@ -2,27 +2,41 @@ import { join } from 'node:path';
 import type { AppConfig } from '../../../config.js';
 import { writeFileAtomic } from '../../../storage/atomic-file.js';
 import { renderDashboardPng, type DashboardInput } from './dashboard.js';
+import { runComputeInActivity } from '../../../compute/activity-compute.js';
 import { withDuckDb } from '../../../storage/duckdb.js';
-import { readGoldRows, type GoldRow } from '../features.js';
+import type { GoldColumns } from '../features.js';
+import { readGoldColumns } from '../gold-columns.js';
 import { buildGoldForMonth } from '../medallion/gold.js';
 import { prepareLoanSnapshot } from '../medallion/prepare.js';
 import type { LoanModelArtifact } from '../model.js';
-import { loadLoanModel, scoreLoanRows } from '../scoring.js';
+import { loadLoanModel } from '../scoring.js';
+import { scoreGoldColumnsTask } from '../scoring-task.js';
 import type { LoanMonitoringMetrics, MonthlyMetrics } from './contract.js';
 import { writeRowsAsParquet } from '../../../storage/parquet.js';
 import { classificationSummary, precisionRecallCurve, rocCurve } from '../../../ml/metrics.js';
 import { psiFromReference } from '../../../ml/psi.js';
+import { GOLD_NUMERIC_FEATURES } from '../medallion/schemas.js';
 import { checkpoint } from '../../../temporal/activity-context.js';
 
 interface ScoredMonth {
   month: string;
-  rows: GoldRow[];
+  gold: GoldColumns;
   proba: Float64Array;
-  labeled: { y: number[]; proba: number[] };
+  /** The loans whose outcome is known: labels and scores. */
+  labeled: { y: Float64Array; proba: Float64Array };
 }
 
-function hasBothClasses(y: number[]): boolean {
+function hasBothClasses(y: Float64Array): boolean {
   return y.includes(0) && y.includes(1);
+}
+
+/** Labels and scores of the rows whose label is known. */
+function labeledScores(label: Float64Array, proba: Float64Array): ScoredMonth['labeled'] {
+  const rows: number[] = [];
+  label.forEach((y, i) => {
+    if (!Number.isNaN(y)) rows.push(i);
+  });
+  return { y: Float64Array.from(rows, (i) => label[i]), proba: Float64Array.from(rows, (i) => proba[i]) };
 }
 
 function monthMetrics(artifact: LoanModelArtifact, scored: ScoredMonth): MonthlyMetrics {
@@ -31,7 +45,7 @@ function monthMetrics(artifact: LoanModelArtifact, scored: ScoredMonth): Monthly
   if (!hasBothClasses(y)) {
     return {
       month: scored.month,
-      rows: scored.rows.length,
+      rows: scored.gold.nRows,
       labeled: y.length,
       auc: null,
       precision: null,
@@ -43,7 +57,7 @@ function monthMetrics(artifact: LoanModelArtifact, scored: ScoredMonth): Monthly
   const summary = classificationSummary(y, proba, artifact.model.threshold);
   return {
     month: scored.month,
-    rows: scored.rows.length,
+    rows: scored.gold.nRows,
     labeled: y.length,
     auc: summary.auc,
     precision: summary.precision,
@@ -76,7 +90,7 @@ function dashboardInput(
   const edges = [0, ...reference.edges, 1];
   return {
     title: `Loan default model — monitoring ${current.month}`,
-    subtitle: `${artifact.modelId} (${artifact.algorithm}) · ${current.labeled.y.length} labelled of ${current.rows.length} loans`,
+    subtitle: `${artifact.modelId} (${artifact.algorithm}) · ${current.labeled.y.length} labelled of ${current.gold.nRows} loans`,
     roc: { fpr: thin(roc.fpr), tpr: thin(roc.tpr), auc: summary?.auc ?? Number.NaN },
     pr: {
       precision: thin(pr.precision),
@@ -121,37 +135,38 @@ export function createLoanMonitoringActivities(
       } = await prepareLoanSnapshot(config.dataDir, args, config.scheduleTimeZone);
       const window = available.filter((m) => m <= target).slice(-Math.max(1, args.months));
 
-      const scored: ScoredMonth[] = [];
+      const golds: { label: string; gold: GoldColumns }[] = [];
       for (const month of window) {
-        const gold = await buildGoldForMonth({
+        const built = await buildGoldForMonth({
           silverDir: layers.silverDir,
           goldDir: layers.goldDir,
           snapshotMonth: month,
         });
-        const rows = await withDuckDb((conn) => readGoldRows(conn, gold.path));
-        const { proba } = scoreLoanRows(artifact, rows);
-        const labeled = { y: [] as number[], proba: [] as number[] };
-        rows.forEach((row, i) => {
-          if (row.label !== null) {
-            labeled.y.push(Number(row.label));
-            labeled.proba.push(proba[i]);
-          }
-        });
-        scored.push({ month, rows, proba, labeled });
+        golds.push({ label: month, gold: await withDuckDb((conn) => readGoldColumns(conn, built.path)) });
         await checkpoint(month);
       }
+      // All months in one task: the model crosses to the thread once. The columns are copied, not moved:
+      // labels and features are needed here afterwards.
+      const scores = await runComputeInActivity(scoreGoldColumnsTask, (progress) => ({
+        model: artifact.model,
+        golds,
+        progress,
+      }));
+      const scored: ScoredMonth[] = golds.map(({ label: month, gold }, k) => ({
+        month,
+        gold,
+        proba: scores[k].proba,
+        labeled: labeledScores(gold.label, scores[k].proba),
+      }));
       const monthly = scored.map((s) => monthMetrics(artifact, s));
       // The evaluated month is the newest one whose outcomes are known.
       const currentIndex = monthly.findLastIndex((m) => m.auc !== null);
       const current = scored[currentIndex >= 0 ? currentIndex : scored.length - 1];
       const featurePsi = Object.fromEntries(
-        Object.entries(artifact.model.psiReference.features).map(([name, reference]) => [
-          name,
-          psiFromReference(
-            reference,
-            Float64Array.from(current.rows, (r) => (typeof r[name] === 'number' ? r[name] : Number.NaN)),
-          ).psi,
-        ]),
+        Object.entries(artifact.model.psiReference.features).map(([name, reference]) => {
+          const column = current.gold.numeric[GOLD_NUMERIC_FEATURES.indexOf(name)];
+          return [name, column ? psiFromReference(reference, column).psi : Number.NaN];
+        }),
       );
 
       const outDir = join(layers.layersDir, '..', 'monitoring', target, artifact.modelId);

@@ -31,7 +31,7 @@ import {
 export const loanMonitoringProgressQuery = defineQuery<{ stage: string }>('progress');
 
 /** Heartbeats per month: a cancelled run stops between months, and closes once the activity has stopped. */
-const steps = summarisedActivities<LoanMonitoringActivities>(heartbeatingWork('15 minutes', '5 minutes'));
+const steps = summarisedActivities<LoanMonitoringActivities>(heartbeatingWork('15 minutes'));
 
 /**
  * Monthly metrics and drift → dashboard → governance gate. A degraded model starts `loan-training` as a

@@ -1,33 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppConfig } from '../../../config.js';
-import { writeJsonAtomic } from '../../../storage/atomic-file.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../../storage/atomic-file.js';
 import { withDuckDb } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
-import { encodeLoanRows, fitLoanEncoder, readGoldRows } from '../features.js';
+import { runComputeInActivity } from '../../../compute/activity-compute.js';
+import { goldBuffers } from '../features.js';
+import { readGoldColumns } from '../gold-columns.js';
 import { resolveLoanLayers, SILVER_COMPLETE_MARKER } from '../medallion/layers.js';
 import { buildGold, buildSilver, ingestBronze, runQualityChecks } from '../medallion/index.js';
 import type { BronzeResult, GoldResult, QualityResult, SilverResult } from '../medallion/index.js';
-import { GOLD_NUMERIC_FEATURES, type LoanRawTable } from '../medallion/schemas.js';
+import type { LoanRawTable } from '../medallion/schemas.js';
 import type { LoanLayers, LoanModelKind } from '../contract.js';
 import type { LoanModelReport, LoanSplit } from './contract.js';
-import { splitRows, tuneThreshold } from './fitting.js';
-import { LOAN_MODEL_SPECS, type LoanModelPayload } from '../model.js';
+import { splitGold } from './fitting.js';
+import { fitLoanCandidateTask, type CandidateFile } from './fit-task.js';
+import type { LoanModelPayload } from '../model.js';
 import { saveModel, setChampion } from '../../../storage/model-store.js';
 import { runWorkspace } from '../../../storage/run-workspace.js';
 import { callingWorkflow, checkpoint } from '../../../temporal/activity-context.js';
-import { fitClassifier, predictProba } from '../../../ml/classifiers.js';
-import { classificationSummary, rocAuc } from '../../../ml/metrics.js';
-import { buildPsiReference } from '../../../ml/psi.js';
-
-interface CandidateFile {
-  name: LoanModelKind;
-  params: Record<string, unknown>;
-  metrics: Record<string, number>;
-  payload: LoanModelPayload;
-  split: LoanSplit;
-  rows: { train: number; test: number };
-}
 
 export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' | 'runsDir' | 'modelStoreDir'>) {
   return {
@@ -64,107 +55,56 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
       return buildGold({ silverDir: args.layers.silverDir, goldDir: args.layers.goldDir });
     },
 
-    /** Fits one model family and evaluates it; the weights go to a candidate file, the metrics to history. */
+    /**
+     * Fits one model family and evaluates it on a compute thread (this event loop stays free to heartbeat the
+     * thread's progress; a cancellation terminates the thread). The weights go to a candidate file, the
+     * metrics to history.
+     */
     async trainLoanModel(args: { goldPath: string; kind: LoanModelKind; split: LoanSplit }): Promise<LoanModelReport> {
-      const rows = await withDuckDb((conn) => readGoldRows(conn, args.goldPath, 'label IS NOT NULL'));
-      if (rows.length < 50)
-        throw new DataValidationError(`The gold table has only ${rows.length} labelled loans`, {
+      // One DuckDB thread: the read is small next to the fit, and the cores belong to the compute threads.
+      const gold = await withDuckDb((conn) => readGoldColumns(conn, args.goldPath, 'label IS NOT NULL'), {
+        threads: 1,
+      });
+      if (gold.nRows < 50)
+        throw new DataValidationError(`The gold table has only ${gold.nRows} labelled loans`, {
           file: args.goldPath,
         });
-      const { train, test } = splitRows(rows, args.split);
-      const trainRows = train.map((i) => rows[i]);
-      const testRows = test.map((i) => rows[i]);
-      const yTrain = trainRows.map((r) => Number(r.label));
-      const yTest = testRows.map((r) => Number(r.label));
-      const encoder = fitLoanEncoder(trainRows);
-      // Trees learn where missing values go; the linear model needs them imputed.
-      const impute = args.kind === 'logistic-regression';
-      const xTrain = encodeLoanRows(encoder, trainRows, impute);
-      const xTest = encodeLoanRows(encoder, testRows, impute);
-      await checkpoint();
-
-      const spec = LOAN_MODEL_SPECS[args.kind];
-      const started = performance.now();
-      const classifier = fitClassifier(spec, xTrain, yTrain);
-      const fitSeconds = (performance.now() - started) / 1000;
-      await checkpoint();
-
-      const trainScores = predictProba(classifier, xTrain);
-      const testScores = predictProba(classifier, xTest);
-      const threshold = tuneThreshold(
-        spec,
-        xTrain,
-        yTrain,
-        args.split.kind === 'random' ? (args.split.seed ?? 42) : 42,
+      const { train, test } = splitGold(gold, args.split);
+      await checkpoint({ model: args.kind, phase: 'read', rows: gold.nRows });
+      const fitted = await runComputeInActivity(
+        fitLoanCandidateTask,
+        (progress) => ({ gold, kind: args.kind, split: args.split, train, test, progress }),
+        {
+          // Moved, not copied: the thread owns the columns from here on.
+          transferList: [...goldBuffers(gold), train.buffer as ArrayBuffer, test.buffer as ArrayBuffer],
+          describe: (progress) => ({ model: args.kind, ...progress }),
+        },
       );
-      await checkpoint();
-      const summary = classificationSummary(yTest, testScores, threshold);
-      const numericColumns = GOLD_NUMERIC_FEATURES.map((_, j) => Float64Array.from(xTrain, (row) => row[j]));
-      const psiReference = {
-        score: buildPsiReference(trainScores, 10),
-        features: Object.fromEntries(
-          GOLD_NUMERIC_FEATURES.map((name, j) => [name, buildPsiReference(numericColumns[j], 10)]),
-        ),
-      };
-      const metrics = {
-        trainAuc: rocAuc(yTrain, trainScores),
-        testAuc: summary.auc,
-        precision: summary.precision,
-        recall: summary.recall,
-        f1: summary.f1,
-        accuracy: summary.accuracy,
-        logLoss: summary.logLoss,
-        fitSeconds,
-        threshold,
-      };
+      await checkpoint({ model: args.kind, phase: 'save' });
       const { workflowId } = callingWorkflow();
       const candidatePath = join(runWorkspace(config.runsDir, workflowId), 'candidates', `${args.kind}.json`);
-      const candidate: CandidateFile = {
+      await writeFileAtomic(candidatePath, fitted.candidateJson);
+      return {
         name: args.kind,
-        params: { ...spec.options },
-        metrics,
-        payload: { classifier, encoder, threshold, psiReference },
-        split: args.split,
-        rows: { train: train.length, test: test.length },
+        ...fitted.metrics,
+        trainRows: fitted.rows.train,
+        testRows: fitted.rows.test,
+        candidatePath,
       };
-      await writeJsonAtomic(candidatePath, candidate);
-      return { name: args.kind, ...metrics, trainRows: train.length, testRows: test.length, candidatePath };
     },
 
-    /** Best test AUC wins: copied into the model store with its lineage and made the champion. */
-    async promoteLoanChampion(args: {
-      candidates: LoanModelReport[];
-      modelId: string;
-      layers: LoanLayers;
-      gold: { path: string; rows: number; snapshotRange: { min: string; max: string } };
-      reason: string;
-    }): Promise<{ championModelId: string; championAlgorithm: LoanModelKind }> {
-      const best = [...args.candidates].sort((a, b) => b.testAuc - a.testAuc || a.name.localeCompare(b.name))[0];
-      if (!best) throw new Error('No candidate models to promote');
-      const candidate = JSON.parse(await readFile(best.candidatePath, 'utf8')) as CandidateFile;
-      const execution = callingWorkflow();
-      await saveModel<LoanModelPayload>(config.modelStoreDir, {
-        modelId: args.modelId,
-        pipeline: 'loan',
-        algorithm: candidate.name,
-        createdAt: new Date().toISOString(),
-        params: { ...candidate.params, split: candidate.split, threshold: candidate.payload.threshold },
-        metrics: {
-          ...candidate.metrics,
-          candidates: args.candidates.map(({ candidatePath: _path, ...report }) => report),
-        },
-        lineage: {
-          workflowId: execution.workflowId,
-          runId: execution.runId,
-          dataFingerprints: args.layers.fingerprints,
-          dataset: args.layers.dataset,
-          goldPath: args.gold.path,
-          snapshotRange: args.gold.snapshotRange,
-          rows: { gold: args.gold.rows, ...candidate.rows },
-          reason: args.reason,
-        },
-        model: candidate.payload,
-      });
+    /** Best test AUC wins: copied into the model store with its lineage (the champion registry then promotes it). */
+    async saveBestLoanModel(
+      args: BestModelArgs,
+    ): Promise<{ championModelId: string; championAlgorithm: LoanModelKind }> {
+      return saveBestCandidate(config.modelStoreDir, args);
+    },
+
+    /** Runs recorded before the champion registry: saves the best model and writes the champion pointer itself. */
+    async promoteLoanChampion(
+      args: BestModelArgs,
+    ): Promise<{ championModelId: string; championAlgorithm: LoanModelKind }> {
+      const saved = await saveBestCandidate(config.modelStoreDir, args);
       await setChampion(config.modelStoreDir, {
         pipeline: 'loan',
         dataset: args.layers.dataset,
@@ -172,9 +112,50 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
         promotedAt: new Date().toISOString(),
         reason: args.reason,
       });
-      return { championModelId: args.modelId, championAlgorithm: candidate.name };
+      return saved;
     },
   };
+}
+
+interface BestModelArgs {
+  candidates: LoanModelReport[];
+  modelId: string;
+  layers: LoanLayers;
+  gold: { path: string; rows: number; snapshotRange: { min: string; max: string } };
+  reason: string;
+}
+
+async function saveBestCandidate(
+  modelStoreDir: string,
+  args: BestModelArgs,
+): Promise<{ championModelId: string; championAlgorithm: LoanModelKind }> {
+  const best = [...args.candidates].sort((a, b) => b.testAuc - a.testAuc || a.name.localeCompare(b.name))[0];
+  if (!best) throw new Error('No candidate models to promote');
+  const candidate = JSON.parse(await readFile(best.candidatePath, 'utf8')) as CandidateFile;
+  const execution = callingWorkflow();
+  await saveModel<LoanModelPayload>(modelStoreDir, {
+    modelId: args.modelId,
+    pipeline: 'loan',
+    algorithm: candidate.name,
+    createdAt: new Date().toISOString(),
+    params: { ...candidate.params, split: candidate.split, threshold: candidate.payload.threshold },
+    metrics: {
+      ...candidate.metrics,
+      candidates: args.candidates.map(({ candidatePath: _path, ...report }) => report),
+    },
+    lineage: {
+      workflowId: execution.workflowId,
+      runId: execution.runId,
+      dataFingerprints: args.layers.fingerprints,
+      dataset: args.layers.dataset,
+      goldPath: args.gold.path,
+      snapshotRange: args.gold.snapshotRange,
+      rows: { gold: args.gold.rows, ...candidate.rows },
+      reason: args.reason,
+    },
+    model: candidate.payload,
+  });
+  return { championModelId: args.modelId, championAlgorithm: candidate.name };
 }
 
 export type LoanTrainingActivities = ReturnType<typeof createLoanTrainingActivities>;

@@ -1,18 +1,17 @@
 /** How a candidate model is evaluated: which loans train and test, and where its decision threshold sits. */
 import { DataValidationError } from '../../../failures.js';
-import { fitClassifier, predictProba, type ClassifierSpec } from '../../../ml/classifiers.js';
+import { fitClassifier, predictProba, type ClassifierSpec, type FitProgress } from '../../../ml/classifiers.js';
 import { stratifiedSplit } from '../../../ml/split.js';
+import { takeRows, takeValues, type FeatureColumns } from '../../../ml/tabular-input.js';
 import { breakEvenThreshold } from '../../../ml/threshold.js';
-import type { GoldRow } from '../features.js';
+import type { GoldColumns } from '../features.js';
 import type { LoanSplit } from './contract.js';
 
-export function splitRows(rows: GoldRow[], split: LoanSplit): { train: number[]; test: number[] } {
+/** Training and test rows of the gold columns (ascending indices); bad split parameters are bad input. */
+export function splitGold(gold: GoldColumns, split: LoanSplit): { train: Int32Array; test: Int32Array } {
   if (split.kind === 'random') {
-    return stratifiedSplit(
-      rows.map((r) => Number(r.label)),
-      split.testFraction ?? 0.2,
-      split.seed ?? 42,
-    );
+    const { train, test } = stratifiedSplit(gold.label, split.testFraction ?? 0.2, split.seed ?? 42);
+    return { train: Int32Array.from(train), test: Int32Array.from(test) };
   }
   if (!split.cutoffMonth || !/^\d{4}-\d{2}$/.test(split.cutoffMonth)) {
     throw new DataValidationError(
@@ -22,36 +21,35 @@ export function splitRows(rows: GoldRow[], split: LoanSplit): { train: number[];
       },
     );
   }
-  const cutoff = `${split.cutoffMonth}-01`;
+  // Loans that start before the cut-off month train; the rest test.
+  const cutoff = Number(split.cutoffMonth.replace('-', ''));
   const train: number[] = [];
   const test: number[] = [];
-  rows.forEach((r, i) => (String(r.snapshot_date) < cutoff ? train : test).push(i));
+  gold.snapshotMonth.forEach((month, i) => (month < cutoff ? train : test).push(i));
   if (train.length === 0 || test.length === 0) {
     throw new DataValidationError(
       `Out-of-time cut-off ${split.cutoffMonth} leaves ${train.length} training and ${test.length} test loans`,
       {},
     );
   }
-  return { train, test };
+  return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }
 
 /**
- * The decision threshold is tuned on held-out training rows (precision–recall break-even), never on the test rows:
- * a model fitted on 80% of the training rows scores the other 20%.
+ * The decision threshold is tuned on held-out training rows (precision–recall break-even), never on the test
+ * rows: a model fitted on 80% of the training rows scores the other 20%. Those held-out scores are also
+ * the model's out-of-sample score distribution (the PSI reference): a forest scores its own training rows
+ * far more extremely than new loans, which would inflate drift.
  */
-export function tuneThreshold(spec: ClassifierSpec, x: Float64Array[], y: number[], seed: number): number {
+export function tuneThreshold(
+  spec: ClassifierSpec,
+  x: FeatureColumns,
+  y: Float64Array,
+  seed: number,
+  onProgress?: FitProgress,
+): { threshold: number; heldOutScores: Float64Array } {
   const { train, test } = stratifiedSplit(y, 0.2, seed + 1);
-  const model = fitClassifier(
-    spec,
-    train.map((i) => x[i]),
-    train.map((i) => y[i]),
-  );
-  const scores = predictProba(
-    model,
-    test.map((i) => x[i]),
-  );
-  return breakEvenThreshold(
-    test.map((i) => y[i]),
-    scores,
-  ).threshold;
+  const model = fitClassifier(spec, takeRows(x, train), takeValues(y, train), onProgress);
+  const heldOutScores = predictProba(model, takeRows(x, test));
+  return { threshold: breakEvenThreshold(takeValues(y, test), heldOutScores).threshold, heldOutScores };
 }

@@ -2,14 +2,18 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { heartbeatingWork, quickSteps, summarisedActivities } from '../../../temporal/activity-options.js';
 import { ML_MODEL_ID, ML_TEST_AUC } from '../../../temporal/search-attributes.js';
 import { innermostMessage, runStamp, startedBySchedule } from '../../../temporal/workflow-context.js';
+import { trainingRunActor } from '../../champions/config.js';
+import type { ChampionActivities } from '../../champions/contract.js';
 import { withDefaults } from '../../contract-defaults.js';
 import { loanModelId } from '../config.js';
 import { LOAN_MODEL_KINDS, LOAN_RAW_TABLES } from '../contract.js';
@@ -27,8 +31,10 @@ export const loanTrainingProgressQuery = defineQuery<LoanTrainingProgress>('prog
 
 /** DuckDB steps: seconds each on the real data; a hung one is cut off and retried. */
 const dataSteps = summarisedActivities<LoanTrainingActivities>(quickSteps('10 minutes'));
+/** The automatic promotion waits for the champion registry's update (its own checks and pointer write). */
+const championRegistry = summarisedActivities<ChampionActivities>(quickSteps('5 minutes'));
 /** Model fits heartbeat between phases: a lost worker is noticed, a cancel stops at the next phase. */
-const fits = summarisedActivities<LoanTrainingActivities>(heartbeatingWork('30 minutes', '5 minutes'));
+const fits = summarisedActivities<LoanTrainingActivities>(heartbeatingWork('30 minutes'));
 
 function stage(progress: LoanTrainingProgress, next: LoanTrainingProgress['stage'], details: string): void {
   progress.stage = next;
@@ -81,16 +87,31 @@ export async function loanTrainingWorkflow(request: LoanTrainingInput = {}): Pro
     const modelId = loanModelId(runStamp());
     stage(progress, 'promoting', `Promoting the best test AUC to \`${modelId}\``);
     const reason = requestedReason ?? (startedBySchedule() ? 'scheduled' : 'requested');
+    const best = {
+      candidates,
+      modelId,
+      layers,
+      gold: { path: gold.path, rows: gold.rows, snapshotRange: gold.snapshotRange },
+      reason,
+    };
     // Publishing is all or nothing: once it starts, a cancellation is too late and the run completes.
-    const champion = await CancellationScope.nonCancellable(() =>
-      dataSteps(`promote best of ${candidates.length} → ${modelId}`).promoteLoanChampion({
-        candidates,
+    const champion = await CancellationScope.nonCancellable(async () => {
+      // Runs recorded before the champion registry wrote the pointer in the promotion activity itself.
+      if (!patched('champion-registry')) {
+        return dataSteps(`promote best of ${candidates.length} → ${modelId}`).promoteLoanChampion(best);
+      }
+      const saved = await dataSteps(`save best of ${candidates.length} → ${modelId}`).saveBestLoanModel(best);
+      const { workflowId, searchAttributes } = workflowInfo();
+      const scheduleId = searchAttributes?.TemporalScheduledById?.[0];
+      await championRegistry(`champion loan · ${layers.dataset} → ${modelId}`).promoteChampionThroughRegistry({
+        pipeline: 'loan',
+        dataset: layers.dataset,
         modelId,
-        layers,
-        gold: { path: gold.path, rows: gold.rows, snapshotRange: gold.snapshotRange },
         reason,
-      }),
-    );
+        actor: trainingRunActor(workflowId, typeof scheduleId === 'string' ? scheduleId : undefined),
+      });
+      return saved;
+    });
     const testAuc = candidates.find((c) => c.name === champion.championAlgorithm)?.testAuc ?? 0;
     upsertSearchAttributes([
       { key: ML_MODEL_ID, value: champion.championModelId },

@@ -1,0 +1,133 @@
+/**
+ * Loan training at scale through the API (bench/loan-scale.ts, or bench/loan.ts --scales): a fresh stack per
+ * scale, one training run, /health latency and the memory of every process of the stack while it runs.
+ */
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { percentile, postJson, waitForRun } from '../predict/http.js';
+import { startBenchStack } from '../support/stack.js';
+import { fixed, markdownTable } from '../support/markdown.js';
+import { cpuModel, loadAverage, today } from '../support/report.js';
+import { sampleMemory, type MemoryPeaks } from './process-memory.js';
+import { writeReplicatedLoanFilesInChild } from './replicate.js';
+import { REAL_LOAN_DIR } from './setup.js';
+
+/**
+ * Out of time: every replica of a loan starts in the same month, so they all land on the same side. A random
+ * split would put copies of one loan in both training and test, and the test AUC would be meaningless.
+ */
+const SPLIT = { kind: 'out-of-time', cutoffMonth: '2024-07' } as const;
+
+/** Targets from the issue: seconds end to end, and memory of all processes at 10×. */
+const TARGET_SECONDS: Record<number, number> = { 1: 5, 10: 40 };
+const TARGET_BYTES = 1024 ** 3;
+
+export function log(line: string): void {
+  console.log(`[bench:loan-scale] ${line}`);
+}
+
+export interface ScaleRun {
+  scale: number;
+  goldRows: number;
+  seconds: number;
+  aucs: Record<string, number>;
+  health: number[];
+  memory: MemoryPeaks;
+}
+
+/** Sequential `GET /health` until `done` settles; each request's milliseconds. */
+async function pollHealth(url: string, done: Promise<unknown>): Promise<number[]> {
+  let finished = false;
+  void done.finally(() => (finished = true)).catch(() => undefined);
+  const times: number[] = [];
+  while (!finished) {
+    const start = performance.now();
+    await (await fetch(`${url}/health`)).text();
+    times.push(performance.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return times;
+}
+
+export async function runScale(scale: number, workers: number): Promise<ScaleRun> {
+  const { stack, api, stop } = await startBenchStack({
+    name: `loan-scale-${scale}x`,
+    workers,
+    log,
+    prepare: async (dataDir) => {
+      if (scale === 1) await symlink(REAL_LOAN_DIR, join(dataDir, 'loan'));
+      else {
+        log(`${scale}×: writing the replicated files ...`);
+        await writeReplicatedLoanFilesInChild(REAL_LOAN_DIR, join(dataDir, 'loan'), scale);
+      }
+    },
+  });
+  try {
+    const memory = sampleMemory();
+    const started = performance.now();
+    const { runId } = await postJson<{ runId: string }>(api, '/runs/loan-training', {
+      dataset: 'loan',
+      split: SPLIT,
+    });
+    const run = waitForRun(api, runId);
+    const health = await pollHealth(stack.apiUrl, run);
+    const { result } = await run;
+    const seconds = (performance.now() - started) / 1000;
+    const peaks = await memory.stop();
+    const training = result as { rows: { gold: number }; models: { name: string; testAuc: number }[] };
+    const aucs = Object.fromEntries(training.models.map((m) => [m.name, m.testAuc]));
+    log(
+      `${scale}×: ${fixed(seconds)} s, ${training.rows.gold} gold loans, peak ${fixed(peaks.totalBytes / 1e6, 0)} MB`,
+    );
+    return { scale, goldRows: training.rows.gold, seconds, aucs, health, memory: peaks };
+  } finally {
+    await stop();
+  }
+}
+
+export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: number): string {
+  const mb = (bytes: number) => fixed(bytes / 1e6, 0);
+  const rows = runs.map((r) => {
+    const target = TARGET_SECONDS[r.scale];
+    return [
+      `${r.scale}×`,
+      String(r.goldRows),
+      fixed(r.seconds),
+      target === undefined ? '–' : `≤ ${target} s: ${r.seconds <= target ? 'met' : 'missed'}`,
+      `${mb(r.memory.totalBytes)}${r.scale >= 10 ? ` (< 1 GB: ${r.memory.totalBytes < TARGET_BYTES ? 'met' : 'missed'})` : ''}`,
+      `${fixed(percentile(r.health, 0.5), 1)} / ${fixed(percentile(r.health, 0.99), 1)} / ${fixed(Math.max(...r.health), 1)} (${r.health.length})`,
+      Object.entries(r.aucs)
+        .map(([name, auc]) => `${name} ${fixed(auc, 4)}`)
+        .join(', '),
+    ];
+  });
+  const processes = runs.map((r) => [
+    `${r.scale}×`,
+    Object.entries(r.memory.byProcess)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, bytes]) => `${name}: ${mb(bytes)} MB`)
+      .join('; '),
+  ]);
+  return [
+    `# Loan training at scale, through the API (${today()})`,
+    '',
+    `${cpuModel()}; ${workers} worker process(es); load average ${fixed(loadAtStart)} at start, ${fixed(loadAverage())} at end.`,
+    'Scale N = the CS611 files replicated N times (distinct customer and loan ids per replica). Time: from',
+    '`POST /runs/loan-training` to the completed run (fresh stack and lakehouse: bronze, silver, quality, gold,',
+    'three fits, promotion). Memory: peak of the summed resident memory of every process of the stack (API and',
+    'bench process, worker processes, Temporal dev server), sampled every 250 ms. Split: out of time (2024-07),',
+    'so the replicas of a loan never straddle training and test.',
+    '',
+    markdownTable(
+      'Scale | Gold loans | Seconds | Target | Peak MB (all processes) | /health ms p50 / p99 / max (requests) | Test AUC',
+      'lrrlrll',
+      rows,
+    ),
+    '',
+    '## Peak resident memory per process',
+    '',
+    markdownTable('Scale | Process: peak MB', 'll', processes),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,67 @@
+/** The client side of the prediction bench: plain HTTP with the API key, timed one request at a time. */
+import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+export interface Api {
+  url: string;
+  key: string;
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function call(api: Api, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${api.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${api.key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+export async function postJson<T>(api: Api, path: string, body: unknown): Promise<T> {
+  const response = await call(api, 'POST', path, body);
+  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Polls `GET /runs/:runId` until the run closes; anything but `completed` is an error. */
+export async function waitForRun(api: Api, runId: string): Promise<{ status: string; result: unknown }> {
+  for (;;) {
+    const response = await call(api, 'GET', `/runs/${runId}`);
+    const run = (await response.json()) as { status: string; result: unknown; error?: unknown };
+    if (run.status === 'completed') return run;
+    if (run.status !== 'running') throw new Error(`run ${runId} ended ${run.status}: ${JSON.stringify(run.error)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Sends `count` requests one after another; each one's milliseconds, from send to the whole body read. */
+export async function timeRequests(api: Api, path: string, body: unknown, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    const response = await call(api, 'POST', path, body);
+    const text = await response.text();
+    times.push(performance.now() - start);
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
+  }
+  return times;
+}
+
+/** The nearest-rank percentile (0 < q ≤ 1). */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+}

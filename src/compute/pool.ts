@@ -1,0 +1,60 @@
+/**
+ * One pool of worker threads per process for CPU-bound work (fits, sweeps, scoring), so the event loop
+ * that serves the API, answers queries and sends heartbeats never blocks. Sized to the cores this process
+ * may use: COMPUTE_THREADS, or the machine's parallelism divided among the worker processes.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+
+import type { ComputeTask } from './task.js';
+
+export { defineComputeTask, type ComputeTask } from './task.js';
+
+export interface ComputeOptions {
+  /** Aborting terminates the thread running the task (cancellation of the activity that asked). */
+  signal?: AbortSignal;
+  /** ArrayBuffers (or MessagePorts) moved, not copied, into the thread; the caller must not use them afterwards. */
+  transferList?: (ArrayBuffer | import('node:worker_threads').MessagePort)[];
+}
+
+let pool: Piscina | undefined;
+
+/** How many threads this process's pool runs. */
+export function computeThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number(env.COMPUTE_THREADS);
+  if (Number.isInteger(configured) && configured > 0) return configured;
+  return Math.max(1, availableParallelism());
+}
+
+function sharedPool(): Piscina {
+  pool ??= new Piscina({
+    minThreads: 1,
+    maxThreads: computeThreads(),
+    // Threads that idle this long exit, so a quiet worker holds no extra memory.
+    idleTimeout: 60_000,
+    // The worker threads inherit this process's loader flags (tsx), so task modules may be TypeScript.
+    execArgv: process.execArgv,
+  });
+  return pool;
+}
+
+/** Runs `task(input)` on a pool thread; the result is structured-cloned back. */
+export async function runCompute<TInput, TOutput>(
+  task: ComputeTask<TInput, TOutput>,
+  input: TInput,
+  options: ComputeOptions = {},
+): Promise<TOutput> {
+  return (await sharedPool().run(input, {
+    filename: task.moduleUrl,
+    name: task.name,
+    signal: options.signal,
+    transferList: options.transferList,
+  })) as TOutput;
+}
+
+/** Stops the pool's threads (at worker shutdown and in tests); a later task starts a new pool. */
+export async function closeComputePool(): Promise<void> {
+  const closing = pool;
+  pool = undefined;
+  await closing?.destroy();
+}

@@ -1,0 +1,124 @@
+/**
+ * One loan candidate, fitted on a compute thread (src/compute): encode the gold columns, fit, score, tune the
+ * threshold, evaluate, build the PSI references and serialise the candidate. This module is loaded inside
+ * the thread, so it imports only pure code (src/ml, the feature encoding) and types.
+ */
+import type { MessagePort } from 'node:worker_threads';
+
+import { defineComputeTask, reportProgress } from '../../../compute/task.js';
+import { fitClassifier, predictProba } from '../../../ml/classifiers.js';
+import { classificationSummary, rocAuc } from '../../../ml/metrics.js';
+import { buildPsiReference } from '../../../ml/psi.js';
+import { takeValues } from '../../../ml/tabular-input.js';
+import type { LoanModelKind } from '../contract.js';
+import { encodeGoldColumns, fitLoanEncoder, type GoldColumns } from '../features.js';
+import { GOLD_NUMERIC_FEATURES } from '../medallion/schemas.js';
+import { LOAN_MODEL_SPECS, type LoanModelPayload } from '../model.js';
+import type { LoanSplit } from './contract.js';
+import { tuneThreshold } from './fitting.js';
+
+export interface LoanFitInput {
+  gold: GoldColumns;
+  kind: LoanModelKind;
+  /** The split as requested (recorded in the candidate) and its rows. */
+  split: LoanSplit;
+  train: Int32Array;
+  test: Int32Array;
+  progress?: MessagePort;
+}
+
+export interface LoanCandidateMetrics {
+  trainAuc: number;
+  testAuc: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  accuracy: number;
+  logLoss: number;
+  fitSeconds: number;
+  threshold: number;
+}
+
+/** A candidate as written to the run's folder; the champion's is copied into the model store. */
+export interface CandidateFile {
+  name: LoanModelKind;
+  params: Record<string, unknown>;
+  metrics: LoanCandidateMetrics;
+  payload: LoanModelPayload;
+  split: LoanSplit;
+  rows: { train: number; test: number };
+}
+
+export interface LoanFitOutput {
+  metrics: LoanCandidateMetrics;
+  rows: { train: number; test: number };
+  /** The CandidateFile as JSON, serialised here so the activity's event loop never stringifies weights. */
+  candidateJson: string;
+}
+
+/** The training and test matrices and labels; the raw gold columns are garbage once this returns. */
+function encodeSplit(gold: GoldColumns, train: Int32Array, test: Int32Array, kind: LoanModelKind) {
+  const encoder = fitLoanEncoder(gold, train);
+  // Trees learn where missing values go; the linear model needs them imputed.
+  const impute = kind === 'logistic-regression';
+  return {
+    encoder,
+    yTrain: takeValues(gold.label, train),
+    yTest: takeValues(gold.label, test),
+    xTrain: encodeGoldColumns(encoder, gold, train, impute),
+    xTest: encodeGoldColumns(encoder, gold, test, impute),
+  };
+}
+
+export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
+  const { kind, split, train, test, progress } = input;
+  const spec = LOAN_MODEL_SPECS[kind];
+  reportProgress(progress, { phase: 'encode' });
+  const { encoder, yTrain, yTest, xTrain, xTest } = encodeSplit(input.gold, train, test, kind);
+  // On a pool thread the input is the thread's own copy: dropping its raw columns frees them for the fits.
+  (input as { gold?: GoldColumns }).gold = undefined;
+
+  const started = performance.now();
+  const classifier = fitClassifier(spec, xTrain, yTrain, (done, total) =>
+    reportProgress(progress, { phase: 'fit', done, total }),
+  );
+  const fitSeconds = (performance.now() - started) / 1000;
+
+  const trainScores = predictProba(classifier, xTrain);
+  const testScores = predictProba(classifier, xTest);
+  const thresholdSeed = split.kind === 'random' ? (split.seed ?? 42) : 42;
+  const { threshold, heldOutScores } = tuneThreshold(spec, xTrain, yTrain, thresholdSeed, (done, total) =>
+    reportProgress(progress, { phase: 'threshold', done, total }),
+  );
+  reportProgress(progress, { phase: 'evaluate' });
+  const summary = classificationSummary(yTest, testScores, threshold);
+  const psiReference = {
+    score: buildPsiReference(heldOutScores, 10),
+    features: Object.fromEntries(
+      GOLD_NUMERIC_FEATURES.map((name, j) => [name, buildPsiReference(xTrain.columns[j], 10)]),
+    ),
+  };
+  const metrics: LoanCandidateMetrics = {
+    trainAuc: rocAuc(yTrain, trainScores),
+    testAuc: summary.auc,
+    precision: summary.precision,
+    recall: summary.recall,
+    f1: summary.f1,
+    accuracy: summary.accuracy,
+    logLoss: summary.logLoss,
+    fitSeconds,
+    threshold,
+  };
+  const rows = { train: train.length, test: test.length };
+  const candidate: CandidateFile = {
+    name: kind,
+    params: { ...spec.options },
+    metrics,
+    payload: { classifier, encoder, threshold, psiReference },
+    split,
+    rows,
+  };
+  return { metrics, rows, candidateJson: JSON.stringify(candidate) };
+}
+
+export const fitLoanCandidateTask = defineComputeTask<LoanFitInput, LoanFitOutput>(import.meta.url, 'fitLoanCandidate');

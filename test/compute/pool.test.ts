@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setImmediate as nextTick } from 'node:timers/promises';
+
+import { closeComputePool, defineComputeTask, runCompute } from '../../src/compute/pool.js';
+import type { rendezvous, spinUntilReleased } from './rendezvous-task.js';
+
+const TASKS = new URL('./rendezvous-task.ts', import.meta.url).href;
+const squareTask = defineComputeTask<{ x: number }, number>(new URL('./probe-task.ts', import.meta.url).href, 'square');
+const rendezvousTask = defineComputeTask<Parameters<typeof rendezvous>[0], ReturnType<typeof rendezvous>>(
+  TASKS,
+  'rendezvous',
+);
+const spinTask = defineComputeTask<Parameters<typeof spinUntilReleased>[0], number>(TASKS, 'spinUntilReleased');
+
+/** Event-loop turns taken while `work` is pending: zero if the work blocked this thread. */
+async function ticksWhile<T>(work: Promise<T>): Promise<{ result: T; ticks: number }> {
+  let done = false;
+  let ticks = 0;
+  const settled = work.finally(() => (done = true));
+  while (!done) {
+    await nextTick();
+    ticks++;
+  }
+  return { result: await settled, ticks };
+}
+
+describe('compute pool', () => {
+  const previous = process.env.COMPUTE_THREADS;
+  before(async () => {
+    // Two threads even on a one-core machine, so the rendezvous below can happen.
+    await closeComputePool();
+    process.env.COMPUTE_THREADS = '2';
+  });
+  after(async () => {
+    await closeComputePool();
+    if (previous === undefined) delete process.env.COMPUTE_THREADS;
+    else process.env.COMPUTE_THREADS = previous;
+  });
+
+  it('runs a task module on a thread and returns its result', async () => {
+    assert.equal(await runCompute(squareTask, { x: 7 }), 49);
+  });
+
+  it('runs two tasks at once on two threads while this event loop keeps turning', async () => {
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    // Each task waits (up to a minute) for the other to arrive: only concurrent threads both meet.
+    const input = { counter, parties: 2, timeoutMs: 60_000 };
+    const { result, ticks } = await ticksWhile(
+      Promise.all([runCompute(rendezvousTask, input), runCompute(rendezvousTask, input)]),
+    );
+    assert.deepEqual(
+      result.map((r) => r.metEveryone),
+      [true, true],
+    );
+    assert.notEqual(result[0].threadId, result[1].threadId);
+    assert.ok(ticks > 0, 'the event loop turned while the threads worked');
+  });
+
+  it('an abort terminates the running task, and the pool keeps serving', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const controller = new AbortController();
+    const running = runCompute(spinTask, { flag }, { signal: controller.signal });
+    while (Atomics.load(flag, 0) === 0) await nextTick(); // the task has started spinning
+    controller.abort();
+    await assert.rejects(running, (err: Error) => err.name === 'AbortError');
+    // Never released: only terminating the thread could have ended the spin.
+    assert.equal(Atomics.load(flag, 1), 0);
+    assert.equal(await runCompute(squareTask, { x: 3 }), 9);
+  });
+});

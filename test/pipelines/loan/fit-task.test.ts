@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+
+import { closeComputePool, runCompute } from '../../../src/compute/pool.js';
+import { predictProba } from '../../../src/ml/classifiers.js';
+import { buildPsiReference } from '../../../src/ml/psi.js';
+import { encodeGoldColumns, goldBuffers, type GoldColumns } from '../../../src/pipelines/loan/features.js';
+import { readGoldColumns } from '../../../src/pipelines/loan/gold-columns.js';
+import { LOAN_MODEL_SPECS } from '../../../src/pipelines/loan/model.js';
+import { createLoanTrainingActivities } from '../../../src/pipelines/loan/training/activities.js';
+import type { LoanModelReport, LoanSplit } from '../../../src/pipelines/loan/training/contract.js';
+import {
+  fitLoanCandidate,
+  fitLoanCandidateTask,
+  type CandidateFile,
+} from '../../../src/pipelines/loan/training/fit-task.js';
+import { splitGold, tuneThreshold } from '../../../src/pipelines/loan/training/fitting.js';
+import { withDuckDb } from '../../../src/storage/duckdb.js';
+import { runWorkspace } from '../../../src/storage/run-workspace.js';
+import { writeGoldFixture } from './gold-fixture.js';
+
+const SPLIT: LoanSplit = { kind: 'random', seed: 42, testFraction: 0.2 };
+type TrainArgs = Parameters<ReturnType<typeof createLoanTrainingActivities>['trainLoanModel']>[0];
+
+describe('loan candidate fit on a compute thread', () => {
+  let dir: string;
+  let goldPath: string;
+  const readGold = (): Promise<GoldColumns> =>
+    withDuckDb((conn) => readGoldColumns(conn, goldPath, 'label IS NOT NULL'));
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'loan-fit-task-'));
+    goldPath = join(dir, 'gold.parquet');
+    await writeGoldFixture(goldPath, 900);
+  });
+  after(async () => {
+    await closeComputePool();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a thread fits the same candidate as this thread, from columns moved into it', async () => {
+    const inProcess = await readGold();
+    const local = fitLoanCandidate({
+      gold: inProcess,
+      kind: 'random-forest',
+      split: SPLIT,
+      ...splitGold(inProcess, SPLIT),
+    });
+    const moved = await readGold();
+    const { train, test } = splitGold(moved, SPLIT);
+    const remote = await runCompute(
+      fitLoanCandidateTask,
+      { gold: moved, kind: 'random-forest', split: SPLIT, train, test },
+      { transferList: [...goldBuffers(moved), train.buffer as ArrayBuffer, test.buffer as ArrayBuffer] },
+    );
+    assert.equal(moved.label.length, 0, 'the label column was moved, not copied');
+    const withoutTime = (json: string) => {
+      const candidate = JSON.parse(json) as CandidateFile;
+      return { ...candidate, metrics: { ...candidate.metrics, fitSeconds: 0 } };
+    };
+    assert.deepEqual(withoutTime(remote.candidateJson), withoutTime(local.candidateJson));
+    assert.ok(remote.metrics.testAuc > 0.7, `test AUC ${remote.metrics.testAuc}`);
+  });
+
+  it('the score PSI reference is built from held-out training scores, not in-sample ones', async () => {
+    const gold = await readGold();
+    const { train, test } = splitGold(gold, SPLIT);
+    const fitted = fitLoanCandidate({ gold, kind: 'random-forest', split: SPLIT, train, test });
+    const candidate = JSON.parse(fitted.candidateJson) as CandidateFile;
+    const { encoder, classifier } = candidate.payload;
+    const xTrain = encodeGoldColumns(encoder, gold, train);
+    const yTrain = Float64Array.from(train, (i) => gold.label[i]);
+    const spec = LOAN_MODEL_SPECS['random-forest'];
+    const { heldOutScores, threshold } = tuneThreshold(spec, xTrain, yTrain, 42);
+    assert.equal(heldOutScores.length, Math.ceil(0.2 * train.length));
+    assert.equal(candidate.payload.threshold, threshold);
+    assert.deepEqual(candidate.payload.psiReference.score, buildPsiReference(heldOutScores, 10));
+    // A forest's scores of its own training rows are more extreme: that reference would differ.
+    const inSample = buildPsiReference(predictProba(classifier, xTrain), 10);
+    assert.notDeepEqual(candidate.payload.psiReference.score.edges, inSample.edges);
+  });
+
+  it('trainLoanModel heartbeats the thread’s progress and writes the candidate', async () => {
+    const config = { dataDir: dir, runsDir: join(dir, 'runs'), modelStoreDir: join(dir, 'models') };
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'fit-progress', runId: 'r' } });
+    const phases = new Set<string>();
+    env.on('heartbeat', (details: { model?: string; phase?: string }) => {
+      if (details?.model === 'gradient-boosting' && details.phase) phases.add(details.phase);
+    });
+    const activities = createLoanTrainingActivities(config);
+    const report: LoanModelReport = await env.run((args: TrainArgs) => activities.trainLoanModel(args), {
+      goldPath,
+      kind: 'gradient-boosting' as const,
+      split: SPLIT,
+    });
+    for (const phase of ['read', 'encode', 'fit', 'threshold', 'evaluate', 'save']) assert.ok(phases.has(phase), phase);
+    const candidate = JSON.parse(await readFile(report.candidatePath, 'utf8')) as CandidateFile;
+    assert.equal(candidate.name, 'gradient-boosting');
+    assert.equal(candidate.metrics.testAuc, report.testAuc);
+  });
+
+  it('cancelling trainLoanModel while its thread fits stops it with a CancelledFailure', async () => {
+    const config = { dataDir: dir, runsDir: join(dir, 'runs'), modelStoreDir: join(dir, 'models') };
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'fit-cancel', runId: 'r' } });
+    env.on('heartbeat', (details: { phase?: string }) => {
+      if (details?.phase === 'fit') env.cancel();
+    });
+    const activities = createLoanTrainingActivities(config);
+    await assert.rejects(
+      env.run((args: TrainArgs) => activities.trainLoanModel(args), {
+        goldPath,
+        kind: 'random-forest' as const,
+        split: SPLIT,
+      }),
+      (err) => err instanceof CancelledFailure,
+    );
+    const candidate = join(runWorkspace(config.runsDir, 'fit-cancel'), 'candidates', 'random-forest.json');
+    await assert.rejects(access(candidate), 'a cancelled fit writes no candidate');
+  });
+});
