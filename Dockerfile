@@ -1,11 +1,16 @@
 # One image for the worker, the API and the schedule setup (the command picks which).
-FROM node:20-bookworm-slim
+# Node 24 LTS on Debian bookworm (glibc: the lock's linux-x64/arm64 DuckDB, resvg and swc binaries).
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
-ENV DATA_DIR=/data MODEL_STORE_DIR=/model_store HOST=0.0.0.0 PORT=3000
+# Writable by the unprivileged user: data, models, and the state dir (a generated API key when none is set).
+RUN mkdir -p /data /model_store /state && chown node:node /data /model_store /state
+ENV DATA_DIR=/data MODEL_STORE_DIR=/model_store STATE_DIR=/state HOST=0.0.0.0 PORT=3000
+USER node
 VOLUME ["/data", "/model_store"]
-CMD ["npx", "tsx", "src/worker.ts"]
+CMD ["node", "--import", "tsx", "src/worker.ts"]

@@ -1,18 +1,38 @@
+import { parseArgs } from 'node:util';
 import { apiKeyBanner } from './api/api-keys.js';
 import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
 import { writeSampleData } from './sample-data/index.js';
 import { ensureLoanSchedules } from './pipelines/loan/schedules.js';
+import { computeThreadsPerWorker, defaultWorkerCount } from './processes/worker-processes.js';
 import { startStack } from './stack.js';
 
-const USAGE = `Usage: npm start [-- --no-demo] [-- --exit-after-demo]
-  Starts the Temporal dev server (unless TEMPORAL_ADDRESS is set), the worker and the API, runs the demo
-  pipelines and keeps serving until Ctrl-C.`;
+const USAGE = `Usage: npm start [-- --workers N] [-- --no-demo] [-- --exit-after-demo]
+  Starts the Temporal dev server (unless TEMPORAL_ADDRESS is set), the API and N Temporal worker processes
+  (default ${defaultWorkerCount()}: one per two cores; 0 runs none here), runs the demo pipelines and keeps
+  serving until Ctrl-C. A worker process that dies is restarted.`;
+
+function parseCli(argv: string[]): { help: boolean; demo: boolean; exitAfterDemo: boolean; workers: number } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      workers: { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      'exit-after-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const workers = values.workers === undefined ? defaultWorkerCount() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new Error(`--workers must be a whole number ≥ 0, got "${values.workers}"`);
+  return { help: values.help, demo: !values['no-demo'], exitAfterDemo: values['exit-after-demo'], workers };
+}
 
 /** The main command: the whole stack on one machine, the demo runs, and the links to look at them. */
 async function run(): Promise<void> {
-  const args = new Set(process.argv.slice(2));
-  if (args.has('--help') || args.has('-h')) {
+  const cli = parseCli(process.argv.slice(2));
+  if (cli.help) {
     console.log(USAGE);
     return;
   }
@@ -22,15 +42,14 @@ async function run(): Promise<void> {
   const generated = Object.values(samples).reduce((sum, report) => sum + report.written.length, 0);
   if (generated > 0) log(`Generated ${generated} sample data files in ${config.dataDir}`);
 
-  const stack = await startStack(config, log);
+  const stack = await startStack(config, log, { workers: cli.workers });
   let stopped = false;
   const stop = async (reason: string) => {
     if (stopped) return;
     stopped = true;
-    log(`\n${reason}: stopping the API, the worker (in-flight activities finish) and the dev server ...`);
+    log(`\n${reason}: stopping the API, the workers (in-flight activities finish) and the dev server ...`);
     await stack.stop();
   };
-  // The SDK already shuts the worker down on these signals; this closes the API and the dev server after it.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stop(signal).then(() => process.exit(0)));
   }
@@ -39,6 +58,11 @@ async function run(): Promise<void> {
   if (stack.temporalUiUrl) log(`Temporal Web UI: ${stack.temporalUiUrl}`);
   log(`API: ${stack.apiUrl}   API docs (OpenAPI): ${stack.apiUrl}/docs`);
   apiKeyBanner(stack.apiUrl, stack.apiKeys).forEach((line) => log(line));
+  const threads = process.env.COMPUTE_THREADS ?? computeThreadsPerWorker(cli.workers);
+  log(
+    `Workers: ${cli.workers} processes (pids ${stack.workers.pids().join(', ') || 'none'}), ` +
+      `compute threads each: ${threads}`,
+  );
 
   const schedules = await ensureLoanSchedules(stack.connections.client, config);
   log(
@@ -46,18 +70,18 @@ async function run(): Promise<void> {
   );
 
   let demoOk = true;
-  if (!args.has('--no-demo')) {
+  if (cli.demo) {
     log('\nRunning the demo pipelines as Temporal workflows ...');
     demoOk = await runDemo({ url: stack.apiUrl, key: stack.apiKey }, log);
   }
-  if (args.has('--exit-after-demo')) {
+  if (cli.exitAfterDemo) {
     await stop('Demo finished');
     process.exitCode = demoOk ? 0 : 1;
     return;
   }
   const keyForCurl = stack.apiKeys.generated ? stack.apiKey : '$API_KEY';
   log(`\nServing. Try: curl -H "Authorization: Bearer ${keyForCurl}" ${stack.apiUrl}/models   (Ctrl-C to stop)`);
-  await stack.workerDone;
+  await stack.stopped;
 }
 
 run().catch((err: unknown) => {

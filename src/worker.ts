@@ -1,24 +1,43 @@
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { closeComputePool } from './compute/pool.js';
 import { loadConfig } from './config.js';
+import { WORKER_READY_MESSAGE } from './processes/worker-processes.js';
 import { createWorker } from './temporal/worker.js';
 
-/** Stand-alone worker against TEMPORAL_ADDRESS (default localhost:7233); stops gracefully on SIGINT/SIGTERM. */
+/**
+ * A worker process against TEMPORAL_ADDRESS (default 127.0.0.1:TEMPORAL_PORT): `npm run worker` stand-alone,
+ * or one of `npm start`'s worker processes. Stops gracefully on SIGINT/SIGTERM, and when the process that
+ * started it dies (its IPC channel closes), so a crashed `npm start` leaves no worker behind.
+ */
 async function run(): Promise<void> {
   const config = loadConfig();
+  // The SDK logs every worker state change at INFO; operators need warnings and errors.
+  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   const connection = await NativeConnection.connect({
     address: config.temporalAddress ?? `127.0.0.1:${config.devServerPort}`,
   });
   try {
-    const worker = await createWorker({ config, connection });
+    const codePath = process.env.WORKFLOW_BUNDLE_PATH;
+    const worker = await createWorker({ config, connection, workflowBundle: codePath ? { codePath } : undefined });
     // The SDK installs SIGINT/SIGTERM handlers that call worker.shutdown(): in-flight activities finish first.
-    console.log(`Worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}"`);
-    await worker.run();
+    process.once('disconnect', () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    });
+    const running = worker.run();
+    if (process.send) process.send(WORKER_READY_MESSAGE);
+    else console.log(`Worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}"`);
+    await running;
   } finally {
+    await closeComputePool();
     await connection.close();
   }
 }
 
-run().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run().then(
+  // Exit even if something (an idle compute thread, the IPC channel) would keep the event loop alive.
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

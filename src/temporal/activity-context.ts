@@ -1,5 +1,6 @@
 import { CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** The workflow an activity runs for (this project's activities are always started by a workflow). */
@@ -9,18 +10,53 @@ export function callingWorkflow(): { workflowId: string; runId: string } {
   return execution;
 }
 
+/** The details each running activity last checkpointed, re-sent by the interval heartbeats below. */
+const lastCheckpoints = new WeakMap<Context, { details: unknown }>();
+
 /**
- * A safe point of a long, CPU-bound activity (between k values, months, phases of a fit): heartbeats
- * `details`, lets the worker deliver a pending cancellation (the fits block the event loop otherwise), and
- * throws Temporal's `CancelledFailure` if the run was cancelled, so nothing after it (a model save, a
- * champion change) happens.
+ * A safe point of a long activity (between k values, months, phases of a fit): heartbeats `details` (a retry
+ * finds them in `info.heartbeatDetails`), lets the worker deliver a pending cancellation, and throws
+ * Temporal's `CancelledFailure` if the run was cancelled, so nothing after it (a model save, a champion
+ * change) happens. Activities heartbeat through this, never `Context.heartbeat` directly, so the interval
+ * heartbeats re-send what they checkpointed instead of erasing it.
  */
 export async function checkpoint(details?: unknown): Promise<void> {
   const context = Context.current();
+  lastCheckpoints.set(context, { details });
   context.heartbeat(details);
   await yieldToEventLoop();
   const signal = context.cancellationSignal;
   if (signal.aborted) {
     throw signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure('Activity cancelled');
+  }
+}
+
+/** How often a running activity heartbeats on its own: several times per heartbeat timeout, at most every 5 s. */
+export function heartbeatIntervalMs(heartbeatTimeoutMs: number | undefined): number {
+  if (!heartbeatTimeoutMs) return 5_000;
+  return Math.max(200, Math.min(5_000, Math.floor(heartbeatTimeoutMs / 4)));
+}
+
+/**
+ * Every activity heartbeats while it runs, whatever it is doing (a DuckDB query, a fit on a compute thread),
+ * so the server notices a lost worker within the heartbeat timeout and a cancellation reaches every activity.
+ * Each heartbeat re-sends the activity's last checkpoint (or, before its first, the previous attempt's), so a
+ * retry still resumes from there.
+ */
+export class HeartbeatWhileRunning implements ActivityInboundCallsInterceptor {
+  constructor(private readonly context: Context) {}
+
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    const { context } = this;
+    lastCheckpoints.set(context, { details: context.info.heartbeatDetails });
+    const timer = setInterval(() => {
+      context.heartbeat(lastCheckpoints.get(context)?.details);
+    }, heartbeatIntervalMs(context.info.heartbeatTimeoutMs));
+    try {
+      return await next(input);
+    } finally {
+      clearInterval(timer);
+      lastCheckpoints.delete(context);
+    }
   }
 }

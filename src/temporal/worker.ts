@@ -3,11 +3,14 @@ import {
   Worker,
   bundleWorkflowCode,
   type NativeConnection,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../config.js';
 import { createActivities } from '../pipelines/registry.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
+import { HeartbeatWhileRunning } from './activity-context.js';
 import { BadInputFailsFast } from './activity-failures.js';
 
 /** The sandbox's entry: every workflow type is exported from here. */
@@ -24,10 +27,21 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   });
 }
 
+/**
+ * Bundles the workflows into a file that worker processes load (`{ codePath }`): the main command bundles
+ * once per start, so N worker processes, and every restart of one, skip webpack.
+ */
+export async function writeWorkflowBundle(codePath: string): Promise<string> {
+  const { code } = await bundleWorkflows();
+  await writeFileAtomic(codePath, code);
+  return codePath;
+}
+
 export interface CreateWorkerOptions {
   config: AppConfig;
   connection: NativeConnection;
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** A bundle made by bundleWorkflows() or a file written by writeWorkflowBundle(); bundled here otherwise. */
+  workflowBundle?: WorkflowBundleOption;
   /** Replace or wrap activities (tests inject faults this way); defaults to the real ones. */
   activities?: object;
 }
@@ -46,13 +60,20 @@ export async function createWorker({
     activities: activities ?? createActivities(config),
     interceptors: {
       ...(workflowBundle ? {} : { workflowModules: [WORKFLOW_INTERCEPTORS_PATH] }),
-      // Every activity converts bad input to a non-retryable failure here, not by a call it must remember.
-      activity: [() => ({ inbound: new BadInputFailsFast() })],
+      // Every activity heartbeats and converts bad input to a non-retryable failure here, not by calls it
+      // must remember.
+      activity: [
+        (context) => ({ inbound: new HeartbeatWhileRunning(context) }),
+        () => ({ inbound: new BadInputFailsFast() }),
+      ],
     },
-    // CPU-bound fits share this process with the event loop; two at once suit the 2-core target machine.
+    // The fits run on the compute pool's threads; the event loop only orchestrates, so a few at once is fine.
     maxConcurrentActivityTaskExecutions: 4,
     // Heartbeats reach the server at least every 2 s (not 80% of the heartbeat timeout), so a cancelled
     // run's fit learns of it within seconds.
     maxHeartbeatThrottleInterval: '2 seconds',
+    // At shutdown (Ctrl-C, a restart) in-flight activities get this long to finish; then they are cancelled,
+    // reported failed and retried on another worker at once rather than after the heartbeat timeout.
+    shutdownGraceTime: '10 seconds',
   });
 }

@@ -24,10 +24,11 @@ export interface TestStack {
 }
 
 /**
- * A real Temporal dev server (the project's own CLI binary, free ports, in-memory SQLite) and fresh
+ * A real Temporal dev server (the project's own CLI binary, free ports, in-memory SQLite; its Web UI on
+ * `uiPort` when given) and fresh
  * data and model-store folders for one test file.
  */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: { uiPort?: number } = {}): Promise<TestStack> {
   // Worker state changes are INFO; test output should show only what matters.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cliPath = await ensureTemporalCli((line) => console.log(line));
@@ -35,6 +36,8 @@ export async function startTestStack(): Promise<TestStack> {
     server: {
       executable: { type: 'existing-path', path: cliPath },
       extraArgs: ['--log-level', 'error', ...devServerSearchAttributeArgs()],
+      // The Web UI only when a test drives it in a browser.
+      ...(options.uiPort === undefined ? {} : { ui: true, uiPort: options.uiPort }),
     },
   });
   const root = await mkdtemp(join(tmpdir(), 'ml-pipelines-test-'));

@@ -1,0 +1,140 @@
+/**
+ * Driving a running cluster as its users do: over its API (HTTP, its API key) and, for what only Temporal
+ * knows (which worker holds an activity), over the cluster's own Temporal client.
+ */
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { MAX_MEMBERSHIP_PORT, type ClusterPorts } from '../../src/cluster/server-config.js';
+import { freePort, pidOfIdentity } from '../failures/support.js';
+import { TEST_API_KEY } from '../support/test-stack.js';
+import { waitFor } from '../support/wait.js';
+
+/** A home for the cluster's state, data and models that the PostgreSQL OS user can enter (mkdtemp is 0700). */
+export async function clusterHome(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'ml-pipelines-cluster-'));
+  await chmod(root, 0o755);
+  return root;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
+}
+
+/** A free port at or below MAX_MEMBERSHIP_PORT (the kernel's ephemeral ports start above it). */
+async function freeLowPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * (MAX_MEMBERSHIP_PORT - 20_000));
+    if (!taken.has(port) && (await portIsFree(port))) return port;
+  }
+}
+
+/** Every port the cluster listens on, free now (membership ports low enough for Temporal's smallint column). */
+export async function freeClusterPorts(): Promise<ClusterPorts> {
+  const names: (keyof ClusterPorts)[] = [
+    'postgres',
+    'frontend',
+    'frontendHttp',
+    'history',
+    'matching',
+    'worker',
+    'frontendMembership',
+    'historyMembership',
+    'matchingMembership',
+    'workerMembership',
+    'ui',
+  ];
+  const ports = {} as ClusterPorts;
+  const taken = new Set<number>();
+  for (const name of names) {
+    ports[name] = name.endsWith('Membership') ? await freeLowPort(taken) : await freePort();
+    taken.add(ports[name]);
+  }
+  assert.equal(new Set(Object.values(ports)).size, names.length, 'distinct ports');
+  return ports;
+}
+
+export interface RunStatus {
+  status: string;
+  progress?: { stage?: string };
+  result?: Record<string, unknown>;
+  error?: unknown;
+}
+
+export class ClusterApi {
+  constructor(readonly url: string) {}
+
+  async request(method: string, path: string, body?: object): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  async get<T>(path: string): Promise<T> {
+    const { status, json } = await this.request('GET', path);
+    assert.equal(status, 200, `GET ${path}: ${JSON.stringify(json)}`);
+    return json as T;
+  }
+
+  async startRun(pipeline: string, payload: object): Promise<string> {
+    const { status, json } = await this.request('POST', `/runs/${pipeline}`, payload);
+    assert.equal(status, 202, JSON.stringify(json));
+    return (json as { runId: string }).runId;
+  }
+
+  /** Polls until the run closes; errors while a server restarts are retried until the deadline. */
+  runClosed(runId: string, deadlineMs = 300_000): Promise<RunStatus> {
+    return waitFor(
+      `run ${runId} to close`,
+      async () => {
+        const status = await this.get<RunStatus>(`/runs/${runId}`);
+        return status.status === 'running' ? undefined : status;
+      },
+      { deadlineMs, intervalMs: 250 },
+    );
+  }
+
+  async completed(runId: string): Promise<Record<string, unknown>> {
+    const closed = await this.runClosed(runId);
+    assert.equal(closed.status, 'completed', `${runId}: ${JSON.stringify(closed.error)}`);
+    return closed.result!;
+  }
+
+  async artifactNames(runId: string): Promise<string[]> {
+    const { artifacts } = await this.get<{ artifacts: { name: string }[] }>(`/runs/${runId}/artifacts`);
+    return artifacts.map((artifact) => artifact.name).sort();
+  }
+}
+
+/**
+ * Polls until the run is at `stage` with an activity started on a worker; returns that worker's pid
+ * (the pending activity's identity is `pid@host`).
+ */
+export async function workerHoldingStage(api: ClusterApi, client: Client, runId: string, stage: string) {
+  return waitFor(`run ${runId} at ${stage} with an activity started on a worker`, async () => {
+    const status = await api.get<RunStatus>(`/runs/${runId}`);
+    if (status.status !== 'running') throw new Error(`run closed before ${stage}: ${JSON.stringify(status)}`);
+    if (status.progress?.stage !== stage) return undefined;
+    const { raw } = await client.workflow.getHandle(runId).describe();
+    // State 2 is PENDING_ACTIVITY_STATE_STARTED: a worker holds it now.
+    const started = (raw.pendingActivities ?? []).find(
+      (activity) => Number(activity.state) === 2 && activity.lastWorkerIdentity,
+    );
+    if (!started?.lastWorkerIdentity) return undefined;
+    return { pid: pidOfIdentity(started.lastWorkerIdentity), activityType: started.activityType?.name ?? '?' };
+  });
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { removeOrphanedTempFiles } from '../../src/processes/leftovers.js';
+import { tempSiblingPath } from '../../src/storage/atomic-file.js';
+
+describe('removeOrphanedTempFiles', () => {
+  it('removes the temp files and folders of writers that are gone, not those of a live writer', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'leftovers-'));
+    try {
+      const gone = spawn(process.execPath, ['-e', '']);
+      await new Promise((resolveExit) => gone.once('exit', resolveExit));
+      const deadWriter = String(gone.pid);
+      const live = tempSiblingPath(join(root, 'model.json'));
+      const orphanFile = join(root, 'a', `model.json.${deadWriter}.0a1b2c3d.tmp`);
+      const orphanFolder = join(root, 'b', `gold.${deadWriter}.deadbeef.tmp`);
+      const kept = join(root, 'a', 'model.json');
+      await mkdir(join(orphanFolder, 'month=2024-01'), { recursive: true });
+      await mkdir(join(root, 'a'));
+      await writeFile(join(orphanFolder, 'month=2024-01', 'data_0.parquet'), 'half');
+      for (const path of [live, orphanFile, kept]) await writeFile(path, '{}');
+
+      const removed = await removeOrphanedTempFiles([root, join(root, 'missing')]);
+      assert.deepEqual(removed.sort(), [orphanFile, orphanFolder].sort());
+      await access(live);
+      await access(kept);
+      await assert.rejects(access(orphanFolder));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
