@@ -61,9 +61,9 @@ export async function atomicWriteParquet(conn: DuckDBConnection, selectSql: stri
 
 /**
  * Writes `selectSql` as a hive-partitioned Parquet folder (`<col>=<value>/data_0.parquet`), built in a
- * temp sibling folder and swapped in by rename. A folder cannot replace a non-empty folder in one
- * rename, so the old one is moved aside first; readers can see "missing" for an instant, never a mix.
- * Concurrent writers of the same folder (two runs on the same data) both succeed: the first rename wins.
+ * temp sibling folder and published by rename, so readers see all of it or nothing. The callers' folders
+ * are content-addressed (same path, same content), so once published a folder is never replaced: a
+ * concurrent or later writer of it succeeds and drops its own copy, and no reader loses files mid-read.
  */
 export async function atomicWritePartitionedParquet(
   conn: DuckDBConnection,
@@ -73,30 +73,17 @@ export async function atomicWritePartitionedParquet(
 ): Promise<void> {
   await mkdir(dirname(outDir), { recursive: true });
   const tmp = tempSiblingPath(outDir);
-  const old = tempSiblingPath(outDir);
-  let movedOldAside = false;
   try {
     const partitions = partitionBy.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
     await conn.run(`COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet, PARTITION_BY (${partitions}))`);
-    movedOldAside = await rename(outDir, old).then(
-      () => true,
-      (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return false;
-        throw err;
-      },
-    );
     await rename(tmp, outDir).catch((err: NodeJS.ErrnoException) => {
-      // Another writer of the same output (outputs are deterministic: content-addressed layers) published
-      // between the move-aside and this rename: theirs stands, ours is dropped below.
+      // The folder is already published, by an earlier or a concurrent writer of the same output (outputs
+      // are deterministic: content-addressed layers). It stays: replacing it would pull its files from under
+      // a run reading them. Ours is dropped below.
       if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
     });
-  } catch (err) {
-    // Put the previous version back so a failed rewrite never loses data.
-    if (movedOldAside) await rename(old, outDir).catch(() => undefined);
-    throw err;
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    await rm(old, { recursive: true, force: true });
   }
 }
 

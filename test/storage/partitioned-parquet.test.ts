@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,5 +31,16 @@ describe('atomicWritePartitionedParquet', () => {
     });
     assert.deepEqual(rows, { n: 2000, distinct_i: 2000 });
     assert.deepEqual((await readdir(dir)).sort(), ['table'], 'no temp or moved-aside folder is left');
+  });
+
+  it('never replaces a published folder, so a run reading it keeps its files', async () => {
+    const outDir = join(dir, 'published');
+    const write = () =>
+      withDuckDb((conn) => atomicWritePartitionedParquet(conn, 'SELECT 1 AS i, 0 AS part', outDir, ['part']));
+    await write();
+    const file = join(outDir, 'part=0', 'data_0.parquet');
+    const before = await stat(file);
+    await write();
+    assert.equal((await stat(file)).ino, before.ino, 'the same file, not a replacement');
   });
 });

@@ -9,6 +9,22 @@ import type { LoanSplit } from './contract.js';
 
 /** Training and test rows of the gold columns (ascending indices); bad split parameters are bad input. */
 export function splitGold(gold: GoldColumns, split: LoanSplit): { train: Int32Array; test: Int32Array } {
+  const sides = splitIndices(gold, split);
+  // A side with one class cannot be fitted or scored (AUC is undefined): bad input, not worth a retry.
+  for (const [name, rows] of Object.entries(sides)) {
+    let defaults = 0;
+    for (const i of rows) defaults += gold.label[i] === 1 ? 1 : 0;
+    if (defaults === 0 || defaults === rows.length) {
+      throw new DataValidationError(
+        `The split leaves the ${name} set (${rows.length} loans) with ${defaults === 0 ? 'no defaults' : 'only defaults'}: choose another ${split.kind === 'random' ? 'test fraction' : 'cut-off month'}`,
+        { column: 'label' },
+      );
+    }
+  }
+  return sides;
+}
+
+function splitIndices(gold: GoldColumns, split: LoanSplit): { train: Int32Array; test: Int32Array } {
   if (split.kind === 'random') {
     const { train, test } = stratifiedSplit(gold.label, split.testFraction ?? 0.2, split.seed ?? 42);
     return { train: Int32Array.from(train), test: Int32Array.from(test) };
