@@ -32,8 +32,9 @@ function sharedPool(): Piscina {
     maxThreads: computeThreads(),
     // Threads that idle this long exit, so a quiet worker holds no extra memory.
     idleTimeout: 60_000,
-    // The worker threads inherit this process's loader flags (tsx), so task modules may be TypeScript.
-    execArgv: process.execArgv,
+    // No execArgv: threads inherit this process's options, loader (tsx) included, so task modules may be
+    // TypeScript. Passing process.execArgv instead fails on Node 24 under the test runner, whose
+    // process-wide flags a worker thread refuses (ERR_WORKER_INVALID_EXEC_ARGV).
   });
   return pool;
 }
