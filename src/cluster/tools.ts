@@ -3,11 +3,10 @@
  * prebuilt download) into `.tools/`, once: a later start finds the binaries and builds nothing.
  */
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { TOOLS_DIR } from '../temporal/cli.js';
+import { TOOLS_DIR, isExecutable } from '../temporal/cli.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -50,15 +49,6 @@ export interface ClusterTools {
   ui: string;
   /** The folders this call built (empty: every binary was cached). */
   built: string[];
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const binaryName = (pkg: string) => pkg.split('/').at(-1)!;

@@ -16,7 +16,8 @@ export const TEMPORAL_CLI_GO_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1
 export const TOOLS_DIR = join(PROJECT_ROOT, '.tools');
 const LOCAL_BINARY = join(TOOLS_DIR, 'bin', 'temporal');
 
-async function isExecutable(path: string): Promise<boolean> {
+/** Whether `path` is a file this process may execute. */
+export async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
     return true;

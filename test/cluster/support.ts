@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { MAX_MEMBERSHIP_PORT, type ClusterPorts } from '../../src/cluster/server-config.js';
-import { freePort, pidOfIdentity } from '../failures/support.js';
+import { freePort, workerRunningStage } from '../failures/support.js';
 import { TEST_API_KEY } from '../support/test-stack.js';
 import { waitFor } from '../support/wait.js';
 
@@ -120,21 +120,7 @@ export class ClusterApi {
   }
 }
 
-/**
- * Polls until the run is at `stage` with an activity started on a worker; returns that worker's pid
- * (the pending activity's identity is `pid@host`).
- */
-export async function workerHoldingStage(api: ClusterApi, client: Client, runId: string, stage: string) {
-  return waitFor(`run ${runId} at ${stage} with an activity started on a worker`, async () => {
-    const status = await api.get<RunStatus>(`/runs/${runId}`);
-    if (status.status !== 'running') throw new Error(`run closed before ${stage}: ${JSON.stringify(status)}`);
-    if (status.progress?.stage !== stage) return undefined;
-    const { raw } = await client.workflow.getHandle(runId).describe();
-    // State 2 is PENDING_ACTIVITY_STATE_STARTED: a worker holds it now.
-    const started = (raw.pendingActivities ?? []).find(
-      (activity) => Number(activity.state) === 2 && activity.lastWorkerIdentity,
-    );
-    if (!started?.lastWorkerIdentity) return undefined;
-    return { pid: pidOfIdentity(started.lastWorkerIdentity), activityType: started.activityType?.name ?? '?' };
-  });
+/** The failure tests' poll for the worker holding a stage, reading the run through this API. */
+export function workerHoldingStage(api: ClusterApi, client: Client, runId: string, stage: string) {
+  return workerRunningStage((id) => api.get<RunStatus>(`/runs/${id}`), client, runId, stage);
 }

@@ -22,6 +22,7 @@ import {
   temporalClient,
   waitForHealthyApi,
   waitUntilGone,
+  runStatus,
   workerRunningStage,
   type MainProcess,
   type StackHome,
@@ -75,7 +76,7 @@ describe('failures: power cut and a crashed main process', () => {
     const temporal = await temporalClient(home);
     try {
       const runId = await startRun(home, 'loan-training', { dataset: 'loan' });
-      const fitting = await workerRunningStage(home, temporal.client, runId, 'training');
+      const fitting = await workerRunningStage((id) => runStatus(home, id), temporal.client, runId, 'training');
       phase(`fitting (${fitting.activityType} on pid ${fitting.pid}): kill -9 of the process group`);
       const serverPid = await devServerPid(home);
 

@@ -17,6 +17,7 @@ import {
   startRun,
   temporalClient,
   waitForHealthyApi,
+  runStatus,
   workerRunningStage,
   type MainProcess,
   type StackHome,
@@ -61,7 +62,7 @@ describe('failures: the Temporal server restarted mid-run', () => {
     const runId = await startRun(home, 'loan-training', { dataset: 'loan' });
     const temporal = await temporalClient(home);
     try {
-      const fitting = await workerRunningStage(home, temporal.client, runId, 'training');
+      const fitting = await workerRunningStage((id) => runStatus(home, id), temporal.client, runId, 'training');
       phase(`fitting (${fitting.activityType} on pid ${fitting.pid}): restarting the server`);
     } finally {
       await temporal.close();

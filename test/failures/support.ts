@@ -147,17 +147,18 @@ export function pidOfIdentity(identity: string): number {
 }
 
 /**
- * Polls until the run's progress stage is `stage` and one of its activities has started on a worker;
- * returns that worker's pid (from the pending activity's identity in describe()).
+ * Polls until the run's progress stage is `stage` (as `readStatus` reads `GET /runs/:runId`) and one of
+ * its activities has started on a worker; returns that worker's pid (from the pending activity's identity
+ * in describe()). Shared by the failure tests and the cluster test.
  */
 export async function workerRunningStage(
-  home: StackHome,
+  readStatus: (runId: string) => Promise<RunStatus>,
   client: Client,
   runId: string,
   stage: string,
 ): Promise<{ pid: number; activityType: string }> {
   return waitFor(`run ${runId} to be at ${stage} with an activity started on a worker`, async () => {
-    const status = await runStatus(home, runId);
+    const status = await readStatus(runId);
     if (status.status !== 'running') throw new Error(`run closed before ${stage}: ${JSON.stringify(status)}`);
     if (status.progress?.stage !== stage) return undefined;
     const { raw } = await client.workflow.getHandle(runId).describe();

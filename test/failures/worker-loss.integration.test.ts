@@ -18,6 +18,7 @@ import {
   temporalClient,
   waitForHealthyApi,
   waitUntilGone,
+  runStatus,
   workerRunningStage,
   type MainProcess,
   type StackHome,
@@ -74,7 +75,7 @@ describe('failures: a lost worker process', () => {
     const temporal = await temporalClient(home);
     try {
       const runId = await startRun(home, 'loan-training', { dataset: 'loan' });
-      const fitting = await workerRunningStage(home, temporal.client, runId, 'training');
+      const fitting = await workerRunningStage((id) => runStatus(home, id), temporal.client, runId, 'training');
       assert.ok(workerPids.includes(fitting.pid), `${fitting.pid} is one of ${workerPids.join(', ')}`);
 
       const probe = probeApi(home);
