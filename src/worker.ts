@@ -1,6 +1,7 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { closeComputePool } from './compute/pool.js';
+import { closeComputePool, warmComputePool } from './compute/pool.js';
 import { loadConfig } from './config.js';
+import { COMPUTE_TASKS } from './pipelines/registry.js';
 import { WORKER_READY_MESSAGE } from './processes/worker-processes.js';
 import { createWorker } from './temporal/worker.js';
 
@@ -18,12 +19,15 @@ async function run(): Promise<void> {
   });
   try {
     const codePath = process.env.WORKFLOW_BUNDLE_PATH;
+    // The compute threads load the fits' modules while the worker is created, not when the first run needs them.
+    const warming = warmComputePool(COMPUTE_TASKS);
     const worker = await createWorker({ config, connection, workflowBundle: codePath ? { codePath } : undefined });
     // The SDK installs SIGINT/SIGTERM handlers that call worker.shutdown(): in-flight activities finish first.
     process.once('disconnect', () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
     });
     const running = worker.run();
+    await warming;
     if (process.send) process.send(WORKER_READY_MESSAGE);
     else console.log(`Worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}"`);
     await running;

@@ -9,6 +9,7 @@ import { percentile, postJson, waitForRun } from '../predict/http.js';
 import { startBenchStack } from '../support/stack.js';
 import { fixed, markdownTable } from '../support/markdown.js';
 import { cpuModel, loadAverage, today } from '../support/report.js';
+import { activitySpans, stageStats, type StageStats } from '../support/workflow-history.js';
 import { sampleMemory, type MemoryPeaks } from './process-memory.js';
 import { writeReplicatedLoanFilesInChild } from './replicate.js';
 import { REAL_LOAN_DIR } from './setup.js';
@@ -34,6 +35,8 @@ export interface ScaleRun {
   aucs: Record<string, number>;
   health: number[];
   memory: MemoryPeaks;
+  /** Where the run's time went, from its Temporal history. */
+  stages: StageStats[];
 }
 
 /** Sequential `GET /health` until `done` settles; each request's milliseconds. */
@@ -75,12 +78,13 @@ export async function runScale(scale: number, workers: number): Promise<ScaleRun
     const { result } = await run;
     const seconds = (performance.now() - started) / 1000;
     const peaks = await memory.stop();
+    const stages = stageStats(activitySpans(await stack.connections.client.workflow.getHandle(runId).fetchHistory()));
     const training = result as { rows: { gold: number }; models: { name: string; testAuc: number }[] };
     const aucs = Object.fromEntries(training.models.map((m) => [m.name, m.testAuc]));
     log(
       `${scale}×: ${fixed(seconds)} s, ${training.rows.gold} gold loans, peak ${fixed(peaks.totalBytes / 1e6, 0)} MB`,
     );
-    return { scale, goldRows: training.rows.gold, seconds, aucs, health, memory: peaks };
+    return { scale, goldRows: training.rows.gold, seconds, aucs, health, memory: peaks, stages };
   } finally {
     await stop();
   }
@@ -123,6 +127,26 @@ export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: numb
       'Scale | Gold loans | Seconds | Target | Peak MB (all processes) | /health ms p50 / p99 / max (requests) | Test AUC',
       'lrrlrll',
       rows,
+    ),
+    '',
+    "## Where the time goes (from each run's Temporal history)",
+    '',
+    'Span: first scheduled → last completed of that activity type. Queue: longest scheduled → started wait.',
+    '',
+    markdownTable(
+      'Scale | Stage (activity type) | Activities | Span s | Longest s | Slowest | Queue s',
+      'llrrrlr',
+      runs.flatMap((r) =>
+        r.stages.map((s) => [
+          `${r.scale}×`,
+          s.type,
+          String(s.count),
+          fixed(s.spanSeconds),
+          fixed(s.longestSeconds),
+          s.slowestLabel,
+          fixed(s.queueSeconds),
+        ]),
+      ),
     ),
     '',
     '## Peak resident memory per process',

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 
 import type { ComputeTask } from './task.js';
+import { WARM_UP_MODULE } from './warm-up.js';
 
 export { defineComputeTask, type ComputeTask } from './task.js';
 
@@ -27,11 +28,12 @@ export function computeThreads(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 function sharedPool(): Piscina {
+  const threads = computeThreads();
   pool ??= new Piscina({
-    minThreads: 1,
-    maxThreads: computeThreads(),
-    // Threads that idle this long exit, so a quiet worker holds no extra memory.
-    idleTimeout: 60_000,
+    // Every thread stays up once started: a fresh thread spends seconds loading the task modules
+    // (warmComputePool), which a scheduled run should not pay again. An idle thread holds tens of MB.
+    minThreads: threads,
+    maxThreads: threads,
     // No execArgv: threads inherit this process's options, loader (tsx) included, so task modules may be
     // TypeScript. Passing process.execArgv instead fails on Node 24 under the test runner, whose
     // process-wide flags a worker thread refuses (ERR_WORKER_INVALID_EXEC_ARGV).
@@ -51,6 +53,22 @@ export async function runCompute<TInput, TOutput>(
     signal: options.signal,
     transferList: options.transferList,
   })) as TOutput;
+}
+
+/**
+ * Starts every thread of the pool and has each import `tasks`' modules, so the first fits start at once.
+ * Resolves with how many distinct threads did (each warm-up holds its thread while it imports, so
+ * concurrent warm-ups land on different threads).
+ */
+export async function warmComputePool(tasks: readonly ComputeTask<never, unknown>[]): Promise<number> {
+  const modules = [...new Set(tasks.map((task) => task.moduleUrl))];
+  const threadIds = await Promise.all(
+    Array.from(
+      { length: computeThreads() },
+      () => sharedPool().run(modules, { filename: WARM_UP_MODULE, name: 'importTaskModules' }) as Promise<number>,
+    ),
+  );
+  return new Set(threadIds).size;
 }
 
 /** Stops the pool's threads (at worker shutdown and in tests); a later task starts a new pool. */

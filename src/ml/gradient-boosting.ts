@@ -213,6 +213,16 @@ function mean(values: ArrayLike<number>): number {
   return sum / values.length;
 }
 
+/**
+ * The rows (ascending) that early stopping held out of the trees and scored after each round: never fitted on,
+ * so their scores are out of sample. Null when the model was fitted without early stopping. `y` must be the
+ * labels the model was fitted on.
+ */
+export function earlyStoppingRows(model: GradientBoostingModel, y: ArrayLike<number>): number[] | null {
+  if (model.validationLoss === null) return null;
+  return stratifiedSplit(toBinaryLabels(y, y.length), model.params.validationFraction, model.params.seed).test;
+}
+
 /** Raw log-odds score per row: baseline + Σ tree outputs. */
 export function predictRawBoosting(model: GradientBoostingModel, X: FeatureMatrix): Float64Array {
   const matrix = predictColumns(X, model.nFeatures);

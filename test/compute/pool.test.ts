@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setImmediate as nextTick } from 'node:timers/promises';
 
-import { closeComputePool, defineComputeTask, runCompute } from '../../src/compute/pool.js';
+import { closeComputePool, defineComputeTask, runCompute, warmComputePool } from '../../src/compute/pool.js';
 import type { rendezvous, spinUntilReleased } from './rendezvous-task.js';
 
 const TASKS = new URL('./rendezvous-task.ts', import.meta.url).href;
@@ -36,6 +36,10 @@ describe('compute pool', () => {
     await closeComputePool();
     if (previous === undefined) delete process.env.COMPUTE_THREADS;
     else process.env.COMPUTE_THREADS = previous;
+  });
+
+  it('warming starts every thread and loads the task modules there', async () => {
+    assert.equal(await warmComputePool([squareTask, rendezvousTask, spinTask]), 2);
   });
 
   it('runs a task module on a thread and returns its result', async () => {

@@ -3,7 +3,7 @@
  * and encoding into the classifiers' column matrix. Pure code (it runs on compute threads too); reading
  * gold from Parquet is in gold-columns.ts.
  */
-import { median } from '../../ml/math.js';
+import { median, sortedWithoutNaN } from '../../ml/math.js';
 import type { FeatureColumns } from '../../ml/tabular-input.js';
 import { GOLD_NUMERIC_FEATURES } from './medallion/schemas.js';
 
@@ -58,7 +58,7 @@ export function allRows(n: number): Int32Array {
 
 /** An all-missing column imputes 0 (median of nothing is NaN). */
 function imputationMedian(values: ArrayLike<number>): number {
-  const present = Array.from(values).filter((v) => !Number.isNaN(v));
+  const present = sortedWithoutNaN(values);
   return present.length === 0 ? 0 : median(present);
 }
 

@@ -2,19 +2,17 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { mkdir } from 'node:fs/promises';
 import type { AppConfig } from '../../config.js';
-import { defineComputeTask, runCompute } from '../../compute/pool.js';
+import { runCompute } from '../../compute/pool.js';
 import { sha256File, withDuckDb } from '../../storage/duckdb.js';
 import { saveModel } from '../../storage/model-store.js';
 import { runWorkspace } from '../../storage/run-workspace.js';
 import { callingWorkflow, checkpoint } from '../../temporal/activity-context.js';
 import type { CurvePoint, SegmentationAlgorithm, SegmentationInput, TestPrediction } from './contract.js';
 import { selectElbow } from './elbow.js';
-import { FIT_TASK_MODULE, type FitKInput, type FittedK } from './fit-task.js';
+import { fitSegmentationKTask, type FitKInput } from './fit-task.js';
 import type { SegmentationModel } from './model.js';
 import { loadAndScale, predictTestRows } from './prepare.js';
 import { readFittedK, readScaledMatrix, readScaler, workspaceFiles, writeFittedK } from './workspace.js';
-
-const fitKTask = defineComputeTask<FitKInput, FittedK>(FIT_TASK_MODULE, 'fitSegmentationK');
 
 /** What the first step hands on: paths and counts only (the claim check). */
 export interface PreparedSegmentationData {
@@ -99,7 +97,7 @@ export function createSegmentationActivities(config: Pick<AppConfig, 'dataDir' |
         if (done.some((point) => point.k === k)) continue;
         const { algorithm, nInit, seed } = args;
         const input: FitKInput = { data, rows: args.rows, cols: args.features, algorithm, k, nInit, seed };
-        const fitted = await runCompute(fitKTask, input, { signal: context.cancellationSignal }).catch(
+        const fitted = await runCompute(fitSegmentationKTask, input, { signal: context.cancellationSignal }).catch(
           (err: unknown) => {
             if (context.cancellationSignal.aborted) throw new CancelledFailure('Activity cancelled', [], err as Error);
             throw err;

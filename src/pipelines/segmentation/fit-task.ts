@@ -2,14 +2,12 @@
  * One k of a segmentation sweep, run on a worker thread of the compute pool (src/compute/pool.ts). This
  * module is loaded inside the thread, so it imports only pure code (src/ml) and types.
  */
+import { defineComputeTask } from '../../compute/task.js';
 import { fitGmmMatrix, predictGmmMatrix } from '../../ml/gmm.js';
 import { fitKMeansMatrix } from '../../ml/kmeans.js';
 import type { DenseMatrix } from '../../ml/linalg.js';
 import type { GmmModel } from './model.js';
 import type { CurvePoint, SegmentationAlgorithm } from './contract.js';
-
-/** This module's URL, for the compute task that names it (the module itself stays free of the pool's imports). */
-export const FIT_TASK_MODULE = import.meta.url;
 
 export interface FitKInput {
   /** The scaled rows, row-major (rows × cols); backed by a SharedArrayBuffer, so no copy reaches the thread. */
@@ -58,3 +56,5 @@ export function fitSegmentationK(input: FitKInput): FittedK {
     metrics: { bic: gmm.bic, aic: gmm.aic, logLikelihood: gmm.logLikelihood, converged: gmm.converged },
   };
 }
+
+export const fitSegmentationKTask = defineComputeTask<FitKInput, FittedK>(import.meta.url, 'fitSegmentationK');

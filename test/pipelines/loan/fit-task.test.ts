@@ -8,7 +8,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 
 import { closeComputePool, runCompute } from '../../../src/compute/pool.js';
 import { predictProba } from '../../../src/ml/classifiers.js';
+import { fitWithHeldOutScores } from '../../../src/ml/held-out.js';
 import { buildPsiReference } from '../../../src/ml/psi.js';
+import { breakEvenThreshold } from '../../../src/ml/threshold.js';
 import { encodeGoldColumns, goldBuffers, type GoldColumns } from '../../../src/pipelines/loan/features.js';
 import { readGoldColumns } from '../../../src/pipelines/loan/gold-columns.js';
 import { LOAN_MODEL_SPECS } from '../../../src/pipelines/loan/model.js';
@@ -19,7 +21,7 @@ import {
   fitLoanCandidateTask,
   type CandidateFile,
 } from '../../../src/pipelines/loan/training/fit-task.js';
-import { splitGold, tuneThreshold } from '../../../src/pipelines/loan/training/fitting.js';
+import { splitGold } from '../../../src/pipelines/loan/training/fitting.js';
 import { withDuckDb } from '../../../src/storage/duckdb.js';
 import { runWorkspace } from '../../../src/storage/run-workspace.js';
 import { writeGoldFixture } from './gold-fixture.js';
@@ -67,22 +69,31 @@ describe('loan candidate fit on a compute thread', () => {
     assert.ok(remote.metrics.testAuc > 0.7, `test AUC ${remote.metrics.testAuc}`);
   });
 
-  it('the score PSI reference is built from held-out training scores, not in-sample ones', async () => {
+  it('the threshold and score PSI reference come from out-of-sample training scores, not in-sample ones', async () => {
     const gold = await readGold();
     const { train, test } = splitGold(gold, SPLIT);
-    const fitted = fitLoanCandidate({ gold, kind: 'random-forest', split: SPLIT, train, test });
-    const candidate = JSON.parse(fitted.candidateJson) as CandidateFile;
-    const { encoder, classifier } = candidate.payload;
-    const xTrain = encodeGoldColumns(encoder, gold, train);
-    const yTrain = Float64Array.from(train, (i) => gold.label[i]);
-    const spec = LOAN_MODEL_SPECS['random-forest'];
-    const { heldOutScores, threshold } = tuneThreshold(spec, xTrain, yTrain, 42);
-    assert.equal(heldOutScores.length, Math.ceil(0.2 * train.length));
-    assert.equal(candidate.payload.threshold, threshold);
-    assert.deepEqual(candidate.payload.psiReference.score, buildPsiReference(heldOutScores, 10));
-    // A forest's scores of its own training rows are more extreme: that reference would differ.
-    const inSample = buildPsiReference(predictProba(classifier, xTrain), 10);
-    assert.notDeepEqual(candidate.payload.psiReference.score.edges, inSample.edges);
+    const expectedSource = {
+      'logistic-regression': 'refit',
+      'random-forest': 'out-of-bag',
+      'gradient-boosting': 'early-stopping',
+    };
+    for (const kind of ['logistic-regression', 'random-forest', 'gradient-boosting'] as const) {
+      const fitted = fitLoanCandidate({ gold, kind, split: SPLIT, train, test });
+      const candidate = JSON.parse(fitted.candidateJson) as CandidateFile;
+      const { encoder, classifier } = candidate.payload;
+      const xTrain = encodeGoldColumns(encoder, gold, train, kind === 'logistic-regression');
+      const yTrain = Float64Array.from(train, (i) => gold.label[i]);
+      const { heldOut } = fitWithHeldOutScores(LOAN_MODEL_SPECS[kind], xTrain, yTrain, 42);
+      assert.equal(heldOut.source, expectedSource[kind], kind);
+      assert.deepEqual(candidate.heldOut, { source: heldOut.source, rows: heldOut.scores.length }, kind);
+      assert.equal(candidate.payload.threshold, breakEvenThreshold(heldOut.labels, heldOut.scores).threshold, kind);
+      assert.deepEqual(candidate.payload.psiReference.score, buildPsiReference(heldOut.scores, 10), kind);
+      if (kind === 'random-forest') {
+        // A forest's scores of its own training rows are more extreme: that reference would differ.
+        const inSample = buildPsiReference(predictProba(classifier, xTrain), 10);
+        assert.notDeepEqual(candidate.payload.psiReference.score.edges, inSample.edges);
+      }
+    }
   });
 
   it('trainLoanModel heartbeats the thread’s progress and writes the candidate', async () => {

@@ -6,7 +6,8 @@
 import type { MessagePort } from 'node:worker_threads';
 
 import { defineComputeTask, reportProgress } from '../../../compute/task.js';
-import { fitClassifier, predictProba } from '../../../ml/classifiers.js';
+import { predictProba } from '../../../ml/classifiers.js';
+import { fitWithHeldOutScores, type HeldOutSource } from '../../../ml/held-out.js';
 import { classificationSummary, rocAuc } from '../../../ml/metrics.js';
 import { buildPsiReference } from '../../../ml/psi.js';
 import { takeValues } from '../../../ml/tabular-input.js';
@@ -15,7 +16,7 @@ import { encodeGoldColumns, fitLoanEncoder, type GoldColumns } from '../features
 import { GOLD_NUMERIC_FEATURES } from '../medallion/schemas.js';
 import { LOAN_MODEL_SPECS, type LoanModelPayload } from '../model.js';
 import type { LoanSplit } from './contract.js';
-import { tuneThreshold } from './fitting.js';
+import { breakEvenThreshold } from '../../../ml/threshold.js';
 
 export interface LoanFitInput {
   gold: GoldColumns;
@@ -47,6 +48,8 @@ export interface CandidateFile {
   payload: LoanModelPayload;
   split: LoanSplit;
   rows: { train: number; test: number };
+  /** The out-of-sample training scores behind the threshold and the score PSI reference. */
+  heldOut: { source: HeldOutSource; rows: number };
 }
 
 export interface LoanFitOutput {
@@ -79,21 +82,26 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
   (input as { gold?: GoldColumns }).gold = undefined;
 
   const started = performance.now();
-  const classifier = fitClassifier(spec, xTrain, yTrain, (done, total) =>
-    reportProgress(progress, { phase: 'fit', done, total }),
+  // The threshold and the score PSI reference come from out-of-sample scores of the training rows: out of bag
+  // for the forest, early-stopping rows for boosting, a refit on 80% for the linear model (src/ml/held-out.ts).
+  const thresholdSeed = split.kind === 'random' ? (split.seed ?? 42) : 42;
+  const { model: classifier, heldOut } = fitWithHeldOutScores(
+    spec,
+    xTrain,
+    yTrain,
+    thresholdSeed,
+    (phase, done, total) => reportProgress(progress, { phase: phase === 'fit' ? 'fit' : 'threshold', done, total }),
   );
   const fitSeconds = (performance.now() - started) / 1000;
+  reportProgress(progress, { phase: 'threshold' });
+  const { threshold } = breakEvenThreshold(heldOut.labels, heldOut.scores);
 
   const trainScores = predictProba(classifier, xTrain);
   const testScores = predictProba(classifier, xTest);
-  const thresholdSeed = split.kind === 'random' ? (split.seed ?? 42) : 42;
-  const { threshold, heldOutScores } = tuneThreshold(spec, xTrain, yTrain, thresholdSeed, (done, total) =>
-    reportProgress(progress, { phase: 'threshold', done, total }),
-  );
   reportProgress(progress, { phase: 'evaluate' });
   const summary = classificationSummary(yTest, testScores, threshold);
   const psiReference = {
-    score: buildPsiReference(heldOutScores, 10),
+    score: buildPsiReference(heldOut.scores, 10),
     features: Object.fromEntries(
       GOLD_NUMERIC_FEATURES.map((name, j) => [name, buildPsiReference(xTrain.columns[j], 10)]),
     ),
@@ -117,6 +125,7 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
     payload: { classifier, encoder, threshold, psiReference },
     split,
     rows,
+    heldOut: { source: heldOut.source, rows: heldOut.scores.length },
   };
   return { metrics, rows, candidateJson: JSON.stringify(candidate) };
 }

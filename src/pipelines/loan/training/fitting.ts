@@ -1,9 +1,6 @@
-/** How a candidate model is evaluated: which loans train and test, and where its decision threshold sits. */
+/** Which loans train a candidate model and which test it. */
 import { DataValidationError } from '../../../failures.js';
-import { fitClassifier, predictProba, type ClassifierSpec, type FitProgress } from '../../../ml/classifiers.js';
 import { stratifiedSplit } from '../../../ml/split.js';
-import { takeRows, takeValues, type FeatureColumns } from '../../../ml/tabular-input.js';
-import { breakEvenThreshold } from '../../../ml/threshold.js';
 import type { GoldColumns } from '../features.js';
 import type { LoanSplit } from './contract.js';
 
@@ -49,23 +46,4 @@ function splitIndices(gold: GoldColumns, split: LoanSplit): { train: Int32Array;
     );
   }
   return { train: Int32Array.from(train), test: Int32Array.from(test) };
-}
-
-/**
- * The decision threshold is tuned on held-out training rows (precision–recall break-even), never on the test
- * rows: a model fitted on 80% of the training rows scores the other 20%. Those held-out scores are also
- * the model's out-of-sample score distribution (the PSI reference): a forest scores its own training rows
- * far more extremely than new loans, which would inflate drift.
- */
-export function tuneThreshold(
-  spec: ClassifierSpec,
-  x: FeatureColumns,
-  y: Float64Array,
-  seed: number,
-  onProgress?: FitProgress,
-): { threshold: number; heldOutScores: Float64Array } {
-  const { train, test } = stratifiedSplit(y, 0.2, seed + 1);
-  const model = fitClassifier(spec, takeRows(x, train), takeValues(y, train), onProgress);
-  const heldOutScores = predictProba(model, takeRows(x, test));
-  return { threshold: breakEvenThreshold(takeValues(y, test), heldOutScores).threshold, heldOutScores };
 }

@@ -1,0 +1,110 @@
+/**
+ * A classifier fitted together with out-of-sample scores of its own training rows, for choosing a decision
+ * threshold and as the score distribution drift is measured against (in-sample scores of a forest are far more
+ * extreme than its scores of new rows). Wherever the fit already holds rows out, they are used at no extra cost:
+ * a forest's out-of-bag rows, boosting's early-stopping rows. Otherwise the model is fitted again on 80% of
+ * the rows and scores the other 20%.
+ */
+import { fitClassifier, predictProba, type ClassifierModel, type ClassifierSpec } from './classifiers.js';
+import { earlyStoppingRows, fitGradientBoosting } from './gradient-boosting.js';
+import { fitRandomForest } from './random-forest.js';
+import { stratifiedSplit } from './split.js';
+import { takeRows, takeValues, type FeatureColumns, type FitProgress } from './tabular-input.js';
+import { leafIndexAt } from './tree-arrays.js';
+
+export type HeldOutSource = 'out-of-bag' | 'early-stopping' | 'refit';
+
+export interface HeldOutScores {
+  /** Where the scores come from. */
+  source: HeldOutSource;
+  scores: Float64Array;
+  labels: Float64Array;
+}
+
+export interface FitWithHeldOut {
+  model: ClassifierModel;
+  heldOut: HeldOutScores;
+}
+
+/** Progress of the fit, then (for a refit) of the held-out fit. */
+export type HeldOutProgress = (phase: 'fit' | 'held-out', done: number, total: number) => void;
+
+export function fitWithHeldOutScores(
+  spec: ClassifierSpec,
+  X: FeatureColumns,
+  y: Float64Array,
+  refitSeed: number,
+  onProgress?: HeldOutProgress,
+): FitWithHeldOut {
+  const fitProgress: FitProgress = (done, total) => onProgress?.('fit', done, total);
+  if (spec.kind === 'random-forest') return fitForestWithOutOfBag(spec.options, X, y, refitSeed, fitProgress);
+  const model =
+    spec.kind === 'gradient-boosting'
+      ? fitGradientBoosting(X, y, spec.options, fitProgress)
+      : fitClassifier(spec, X, y, fitProgress);
+  const validation = model.kind === 'gradient-boosting' ? earlyStoppingRows(model, y) : null;
+  if (validation !== null) {
+    return {
+      model,
+      heldOut: {
+        source: 'early-stopping',
+        scores: predictProba(model, takeRows(X, validation)),
+        labels: takeValues(y, validation),
+      },
+    };
+  }
+  return {
+    model,
+    heldOut: refitHeldOut(spec, X, y, refitSeed, (done, total) => onProgress?.('held-out', done, total)),
+  };
+}
+
+/** Fits on a stratified 80% of the rows and scores the other 20%. */
+export function refitHeldOut(
+  spec: ClassifierSpec,
+  X: FeatureColumns,
+  y: Float64Array,
+  seed: number,
+  onProgress?: FitProgress,
+): HeldOutScores {
+  const { train, test } = stratifiedSplit(y, 0.2, seed + 1);
+  const model = fitClassifier(spec, takeRows(X, train), takeValues(y, train), onProgress);
+  return { source: 'refit', scores: predictProba(model, takeRows(X, test)), labels: takeValues(y, test) };
+}
+
+/**
+ * Each row's mean prediction over the trees whose bootstrap left it out (sklearn's oob_decision_function_).
+ * With 100 trees a row is out of bag for about 37 of them; rows in every bootstrap (probability 0.63^trees)
+ * have no such score and are left out.
+ */
+function fitForestWithOutOfBag(
+  options: (ClassifierSpec & { kind: 'random-forest' })['options'],
+  X: FeatureColumns,
+  y: Float64Array,
+  refitSeed: number,
+  onProgress: FitProgress,
+): FitWithHeldOut {
+  const sums = new Float64Array(X.nRows);
+  const counts = new Int32Array(X.nRows);
+  const model = fitRandomForest(X, y, options, onProgress, (tree, weights) => {
+    for (let i = 0; i < X.nRows; i++) {
+      if (weights[i] !== 0) continue;
+      sums[i] += tree.value[leafIndexAt(tree, X.columns, i)];
+      counts[i]++;
+    }
+  });
+  const rows: number[] = [];
+  for (let i = 0; i < X.nRows; i++) if (counts[i] > 0) rows.push(i);
+  if (rows.length === 0 || model.params.bootstrap === false) {
+    // Without bootstrap every tree sees every row: nothing is out of bag.
+    return { model, heldOut: refitHeldOut({ kind: 'random-forest', options }, X, y, refitSeed) };
+  }
+  return {
+    model,
+    heldOut: {
+      source: 'out-of-bag',
+      scores: Float64Array.from(rows, (i) => sums[i] / counts[i]),
+      labels: takeValues(y, rows),
+    },
+  };
+}
