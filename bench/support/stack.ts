@@ -45,6 +45,9 @@ export async function startBenchStack(options: {
       API_KEY: BENCH_API_KEY,
     });
     const stack = await startStack(config, options.log, { workers: options.workers });
+    // Measured runs start once every worker polls: a run started before would wait for the worker process to
+    // boot (seconds), which is start-up time, not the run's.
+    await stack.workers.ready();
     return {
       stack,
       api: { url: stack.apiUrl, key: BENCH_API_KEY },

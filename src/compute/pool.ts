@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 
 import type { ComputeTask } from './task.js';
-import { WARM_UP_MODULE } from './warm-up.js';
+import { removeTaskBundles, taskBundlePath, taskBundleUrl } from './task-bundle.js';
+import { WARM_UP_MODULE, type WarmUpInput } from './warm-up.js';
 
 export { defineComputeTask, type ComputeTask } from './task.js';
 
@@ -34,9 +35,10 @@ function sharedPool(): Piscina {
     // (warmComputePool), which a scheduled run should not pay again. An idle thread holds tens of MB.
     minThreads: threads,
     maxThreads: threads,
-    // No execArgv: threads inherit this process's options, loader (tsx) included, so task modules may be
-    // TypeScript. Passing process.execArgv instead fails on Node 24 under the test runner, whose
-    // process-wide flags a worker thread refuses (ERR_WORKER_INVALID_EXEC_ARGV).
+    // Threads run bundled JavaScript (task-bundle.ts), so they need none of this process's options: no
+    // TypeScript loader to start in every thread. (Passing process.execArgv would also fail on Node 24 under
+    // the test runner, whose process-wide flags a worker thread refuses.)
+    execArgv: [],
   });
   return pool;
 }
@@ -48,7 +50,7 @@ export async function runCompute<TInput, TOutput>(
   options: ComputeOptions = {},
 ): Promise<TOutput> {
   return (await sharedPool().run(input, {
-    filename: task.moduleUrl,
+    filename: taskBundlePath(task.moduleUrl),
     name: task.name,
     signal: options.signal,
     transferList: options.transferList,
@@ -56,16 +58,23 @@ export async function runCompute<TInput, TOutput>(
 }
 
 /**
- * Starts every thread of the pool and has each import `tasks`' modules, so the first fits start at once.
- * Resolves with how many distinct threads did (each warm-up holds its thread while it imports, so
- * concurrent warm-ups land on different threads).
+ * Starts every thread of the pool and has each import `tasks`' bundles, so the first fits start at once.
+ * Each warm-up waits (up to 30 s) until all have loaded, so none can take a second thread's turn. Resolves
+ * with how many distinct threads were warmed.
  */
 export async function warmComputePool(tasks: readonly ComputeTask<never, unknown>[]): Promise<number> {
-  const modules = [...new Set(tasks.map((task) => task.moduleUrl))];
+  const threads = computeThreads();
+  const input: WarmUpInput = {
+    bundleUrls: [...new Set(tasks.map((task) => taskBundleUrl(task.moduleUrl)))],
+    arrived: new Int32Array(new SharedArrayBuffer(4)),
+    parties: threads,
+    timeoutMs: 30_000,
+  };
+  const warmUp = taskBundlePath(WARM_UP_MODULE);
   const threadIds = await Promise.all(
     Array.from(
-      { length: computeThreads() },
-      () => sharedPool().run(modules, { filename: WARM_UP_MODULE, name: 'importTaskModules' }) as Promise<number>,
+      { length: threads },
+      () => sharedPool().run(input, { filename: warmUp, name: 'importTaskModules' }) as Promise<number>,
     ),
   );
   return new Set(threadIds).size;
@@ -76,4 +85,5 @@ export async function closeComputePool(): Promise<void> {
   const closing = pool;
   pool = undefined;
   await closing?.destroy();
+  removeTaskBundles();
 }

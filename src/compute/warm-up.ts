@@ -1,25 +1,30 @@
-/**
- * Runs inside a pool thread: loads the task modules, so the first real task does not pay for loading them.
- * A thread that loads TypeScript through the process's loader takes seconds to load a fit's modules; a
- * training run's three fits would otherwise wait on that in every fresh thread.
- */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+/** Runs inside a pool thread: loads the task bundles, so the first real task does not pay for loading them. */
 import { threadId } from 'node:worker_threads';
 
-const require = createRequire(import.meta.url);
+export interface WarmUpInput {
+  /** file:// URLs of the task bundles. */
+  bundleUrls: string[];
+  /** Shared counter of warm-ups that have loaded the bundles. */
+  arrived: Int32Array;
+  /** How many warm-ups run at once (one per thread). */
+  parties: number;
+  timeoutMs: number;
+}
 
 /**
- * Loads each module the way the pool's threads load a task (`require` first, `import` if that fails), so the
- * task finds it in that loader's cache. Returns this thread's id (the pool checks every thread was reached).
+ * Imports each bundle, then holds this thread until every warm-up has loaded (or the timeout passes), so no
+ * thread runs two warm-ups while another runs none. Returns this thread's id.
  */
-export async function importTaskModules(moduleUrls: string[]): Promise<number> {
-  for (const url of moduleUrls) {
-    try {
-      require(fileURLToPath(url));
-    } catch {
-      await import(url);
-    }
+export async function importTaskModules(input: WarmUpInput): Promise<number> {
+  for (const url of input.bundleUrls) await import(url);
+  Atomics.add(input.arrived, 0, 1);
+  Atomics.notify(input.arrived, 0);
+  const deadline = Date.now() + input.timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(input.arrived, 0);
+    const left = deadline - Date.now();
+    if (seen >= input.parties || left <= 0) break;
+    Atomics.wait(input.arrived, 0, seen, left);
   }
   return threadId;
 }
