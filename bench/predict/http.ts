@@ -1,6 +1,14 @@
 /** The client side of the prediction bench: plain HTTP with the API key, timed one request at a time. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const CLIENT = fileURLToPath(new URL('./client.ts', import.meta.url));
 
 export interface Api {
   url: string;
@@ -47,17 +55,30 @@ export async function waitForRun(api: Api, runId: string): Promise<{ status: str
   }
 }
 
-/** Sends `count` requests one after another; each one's milliseconds, from send to the whole body read. */
-export async function timeRequests(api: Api, path: string, body: unknown, count: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    const response = await call(api, 'POST', path, body);
-    const text = await response.text();
-    times.push(performance.now() - start);
-    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
+/**
+ * Sends `count` requests one after another from a client process of its own (./client.ts), after `warmup`
+ * untimed ones; each timed request's milliseconds, from send to the whole body read.
+ */
+export async function timeRequests(
+  api: Api,
+  path: string,
+  body: unknown,
+  warmup: number,
+  count: number,
+): Promise<number[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-predict-'));
+  try {
+    const bodyFile = join(dir, 'body.json');
+    await writeFile(bodyFile, JSON.stringify(body));
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', CLIENT, `${api.url}${path}`, bodyFile, String(warmup), String(count)],
+      { env: { ...process.env, BENCH_API_KEY: api.key }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    return JSON.parse(stdout) as number[];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return times;
 }
 
 /** The nearest-rank percentile (0 < q ≤ 1). */

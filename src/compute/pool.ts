@@ -31,8 +31,8 @@ export function computeThreads(env: NodeJS.ProcessEnv = process.env): number {
 function sharedPool(): Piscina {
   const threads = computeThreads();
   pool ??= new Piscina({
-    // Every thread stays up once started: a fresh thread spends seconds loading the task modules
-    // (warmComputePool), which a scheduled run should not pay again. An idle thread holds tens of MB.
+    // Every thread stays up once started: a fresh thread spends about half a second loading the task
+    // bundles (warmComputePool), which a run should not pay. An idle thread holds tens of MB.
     minThreads: threads,
     maxThreads: threads,
     // Threads run bundled JavaScript (task-bundle.ts), so they need none of this process's options: no

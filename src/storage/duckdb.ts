@@ -11,15 +11,38 @@ export type { DuckDBConnection } from '@duckdb/node-api';
 export interface DuckDbOptions {
   /** DuckDB worker threads; defaults to DuckDB's choice (all cores). */
   threads?: number;
+  /**
+   * The share of DUCKDB_MEMORY_LIMIT this instance may use (default 1): steps that open several instances at
+   * once (the four loan tables) split the budget instead of each taking all of it.
+   */
+  memoryShare?: number;
 }
 
 /**
- * Memory one DuckDB instance may use before it spills to disk: DUCKDB_MEMORY_LIMIT (DuckDB's syntax, e.g.
- * '1GB'), default 256 MB. DuckDB's own default is 80% of the machine's memory per instance, and the loan
- * layers open four at once.
+ * Memory a step's DuckDB may use before it spills to disk: DUCKDB_MEMORY_LIMIT (e.g. '1GB', '512MB'),
+ * default 1 GB, of which an instance opened with `memoryShare` s gets s. DuckDB's own default is 80% of
+ * the machine's memory for every instance, and the loan layers open four at once.
  */
-export function duckDbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DUCKDB_MEMORY_LIMIT?.trim() || '256MB';
+export function duckDbMemoryLimit(env: NodeJS.ProcessEnv = process.env, share = 1): string {
+  const configured = env.DUCKDB_MEMORY_LIMIT?.trim() || '1GB';
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?$/i.exec(configured);
+  if (!match) {
+    throw new Error(`DUCKDB_MEMORY_LIMIT must be a size such as 1GB or 512MB, got "${configured}"`);
+  }
+  if (share === 1) return configured;
+  const units: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+  };
+  const bytes = Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()];
+  return `${Math.max(1, Math.floor((bytes * share) / 1e6))}MB`;
 }
 
 /** Instances opened by this process (part of each one's spill folder name). */
@@ -34,7 +57,7 @@ export async function withDuckDb<T>(
   options: DuckDbOptions = {},
 ): Promise<T> {
   const config: Record<string, string> = {
-    memory_limit: duckDbMemoryLimit(),
+    memory_limit: duckDbMemoryLimit(process.env, options.memoryShare),
     // Spills of an in-memory database go to a folder of this instance's own (instances name their spill
     // files alike), in the system's temp folder rather than '.tmp' in the working directory.
     temp_directory: join(tmpdir(), `duckdb-spill-${process.pid}-${++instances}-${randomUUID()}`),
@@ -45,6 +68,12 @@ export async function withDuckDb<T>(
     const conn = await instance.connect();
     try {
       return await fn(conn);
+    } catch (err) {
+      // DuckDB's advice names its SQL settings; an operator sets the environment variable.
+      if (err instanceof Error && err.message.startsWith('Out of Memory Error')) {
+        err.message += `\n(This DuckDB instance may use DUCKDB_MEMORY_LIMIT=${config.memory_limit}: raise it for data this size.)`;
+      }
+      throw err;
     } finally {
       conn.closeSync();
     }

@@ -1,5 +1,5 @@
 /** What a workflow knows about its own run (deterministic: all of it comes from workflow info). */
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 
 /**
  * The time a run is "for": a schedule's nominal time (so backfills score their own months), else the
@@ -18,14 +18,24 @@ export function startedBySchedule(): boolean {
   return Boolean(workflowInfo().searchAttributes?.TemporalScheduledById);
 }
 
-/** A run's start time as a compact UTC stamp plus its run id prefix: model ids that say when, and are deterministic. */
+/**
+ * A run's start time as a compact UTC stamp plus 8 characters of its run id: model ids that say when, and are
+ * deterministic. Run ids are UUIDv7, whose first characters are a timestamp too: two runs started in the same
+ * second shared the prefix, so both saved the same model id (one overwrote the other). The random tail tells
+ * them apart; runs recorded before keep the prefix on replay.
+ */
 export function runStamp(): string {
   const { startTime, runId } = workflowInfo();
   const stamp = startTime
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${runId.slice(0, 8)}`;
+  return `${stamp}-${runStampSuffix(runId, patched('run-stamp-random-tail'))}`;
+}
+
+/** The run id part of a run stamp: its random tail, or (runs recorded before that) its time-based prefix. */
+export function runStampSuffix(runId: string, randomTail: boolean): string {
+  return randomTail ? runId.replace(/-/g, '').slice(-8) : runId.slice(0, 8);
 }
 
 /** The innermost message of a failure chain ("Column X is missing …", not "Activity task failed"). */

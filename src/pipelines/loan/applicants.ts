@@ -28,7 +28,8 @@ export function scoreLoanApplicants(
         { row: rowIndex },
       );
     }
-    const out: Record<string, unknown> = { ...row };
+    // Copied only when a value needs reading: most callers send numbers.
+    let out: Record<string, unknown> | undefined;
     for (const name of encoder.numeric) {
       const value = row[name];
       if (typeof value !== 'string') continue;
@@ -39,9 +40,10 @@ export function scoreLoanApplicants(
           column: name,
         });
       }
+      out ??= { ...row };
       out[name] = number;
     }
-    return out;
+    return out ?? row;
   });
   const { proba, prediction } = scoreLoanRows(artifact, cleaned);
   return {

@@ -117,20 +117,31 @@ function toNumber(value: unknown): number {
   return Number.isFinite(n) ? n : Number.NaN;
 }
 
-/** Encodes a few raw records (the predict API's applicant rows) as the model's column matrix. */
+/** Encodes raw records (the predict API's applicant rows) as the model's column matrix. */
 export function encodeLoanRecords(
   encoder: LoanFeatureEncoder,
   records: Record<string, unknown>[],
   impute = false,
 ): FeatureColumns {
-  const numeric = encoder.numeric.map((name, j) =>
-    Float64Array.from(records, (record) => {
-      const v = toNumber(record[name]);
-      return Number.isNaN(v) && impute ? (encoder.medians[j] ?? 0) : v;
-    }),
-  );
-  const oneHot = encoder.categorical.flatMap(({ name, levels }) =>
-    levels.map((level) => Float64Array.from(records, (record) => (record[name] === level ? 1 : 0))),
-  );
-  return { nRows: records.length, columns: [...numeric, ...oneHot] };
+  // Plain loops, one column at a time: Float64Array.from with a mapping callback is several times slower.
+  const n = records.length;
+  const columns: Float64Array[] = [];
+  encoder.numeric.forEach((name, j) => {
+    const fill = encoder.medians[j] ?? 0;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = toNumber(records[i][name]);
+      out[i] = Number.isNaN(v) && impute ? fill : v;
+    }
+    columns.push(out);
+  });
+  for (const { name, levels } of encoder.categorical) {
+    const outs = levels.map(() => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const level = levels.indexOf(records[i][name] as string);
+      if (level >= 0) outs[level][i] = 1;
+    }
+    columns.push(...outs);
+  }
+  return { nRows: n, columns };
 }

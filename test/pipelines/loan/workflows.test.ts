@@ -33,6 +33,7 @@ import { trainingRunUpdateId } from '../../../src/pipelines/champions/config.js'
 import { getChampion, loadModel } from '../../../src/storage/model-store.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
 import { withDeadline } from '../../support/wait.js';
+import { runStampSuffix } from '../../../src/temporal/workflow-context.js';
 
 /** temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON, as history events carry it. */
 const PARENT_CLOSE_POLICY_ABANDON = 2;
@@ -228,7 +229,7 @@ function expectedModelId(startTime: Date, runId: string): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return loanModelId(`${stamp}-${runId.slice(0, 8)}`);
+  return loanModelId(`${stamp}-${runStampSuffix(runId, true)}`);
 }
 
 describe('loan workflows with stub activities', () => {

@@ -23,6 +23,7 @@ import {
 import { segmentationProgressQuery, segmentationWorkflow } from '../../../src/pipelines/segmentation/workflows.js';
 import { startTestStack, type TestStack } from '../../support/test-stack.js';
 import { waitFor, withDeadline } from '../../support/wait.js';
+import { runStampSuffix } from '../../../src/temporal/workflow-context.js';
 
 type ActivityName = keyof SegmentationActivities;
 
@@ -112,7 +113,7 @@ async function expectedRunStamp(handle: WorkflowHandle): Promise<string> {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${runId.slice(0, 8)}`;
+  return `${stamp}-${runStampSuffix(runId, true)}`;
 }
 
 describe('segmentationWorkflow orchestration, with stub activities', () => {

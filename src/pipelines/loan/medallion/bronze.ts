@@ -13,7 +13,7 @@ import {
   type DuckDBConnection,
 } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
-import { isLoanRawTable, RAW_TABLES, type LoanRawTable } from './schemas.js';
+import { isLoanRawTable, PER_TABLE_DUCKDB, RAW_TABLES, type LoanRawTable } from './schemas.js';
 
 export interface IngestBronzeInput {
   rawDir: string;
@@ -161,7 +161,7 @@ export async function ingestBronze(input: IngestBronzeInput): Promise<BronzeResu
     await readingCsv(table, () => atomicWritePartitionedParquet(conn, select, outDir, ['snapshot_month']));
     const perMonth = await countPerMonth(conn, bronzeDir, table);
     return { rows: perMonth.reduce((sum, m) => sum + m.rows, 0), perMonth };
-  });
+  }, PER_TABLE_DUCKDB);
   const valid = counts.perMonth.filter((m) => m.month !== INVALID_SNAPSHOT_PARTITION);
   return {
     table,

@@ -169,3 +169,9 @@ export const GOLD_CATEGORICAL_FEATURES = [
 
 export type GoldNumericFeature = (typeof GOLD_NUMERIC_FEATURES)[number];
 export type GoldCategoricalFeature = (typeof GOLD_CATEGORICAL_FEATURES)[number];
+
+/**
+ * The DuckDB of one table's bronze or silver step: the four tables run at once, so each gets its share of the
+ * DuckDB memory budget (DUCKDB_MEMORY_LIMIT) rather than all of it.
+ */
+export const PER_TABLE_DUCKDB = { memoryShare: 1 / LOAN_RAW_TABLES.length } as const;

@@ -16,6 +16,7 @@ import {
   LABEL_DEFINITION,
   LABEL_DPD,
   LABEL_MOB,
+  PER_TABLE_DUCKDB,
   SILVER_PATHS,
   type LoanRawTable,
 } from './schemas.js';
@@ -283,5 +284,5 @@ export async function buildSilver(input: BuildSilverInput): Promise<SilverResult
     await atomicWriteParquet(conn, `SELECT * FROM lms ORDER BY ${ORDER_BY[table]}`, path);
     const labelStore = await writeLabelStore(conn, silverDir);
     return { table, rows, nullsSet, path, labelStore };
-  });
+  }, PER_TABLE_DUCKDB);
 }
