@@ -8,6 +8,7 @@ import { runComputeInActivity } from '../../../compute/activity-compute.js';
 import { goldBuffers } from '../features.js';
 import { readGoldColumns } from '../gold-columns.js';
 import { resolveLoanLayers, SILVER_COMPLETE_MARKER } from '../medallion/layers.js';
+import { reuseOrRunStep } from '../medallion/step-results.js';
 import { buildGold, buildSilver, ingestBronze, runQualityChecks } from '../medallion/index.js';
 import type { BronzeResult, GoldResult, QualityResult, SilverResult } from '../medallion/index.js';
 import type { LoanRawTable } from '../medallion/schemas.js';
@@ -27,32 +28,46 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
       return resolveLoanLayers(config.dataDir, args.dataset);
     },
 
+    // The data steps reuse what a finished run built from the same bytes (medallion/step-results.ts).
     async ingestLoanBronzeTable(args: {
       layers: LoanLayers;
       table: LoanRawTable;
     }): Promise<Omit<BronzeResult, 'months'> & { months: number }> {
-      const result = await ingestBronze({
-        rawDir: args.layers.rawDir,
-        bronzeDir: args.layers.bronzeDir,
-        table: args.table,
-      });
-      return { ...result, months: result.months.length };
-    },
-
-    async buildLoanSilverTable(args: { layers: LoanLayers; table: LoanRawTable }): Promise<SilverResult> {
-      return buildSilver({ bronzeDir: args.layers.bronzeDir, silverDir: args.layers.silverDir, table: args.table });
-    },
-
-    async checkLoanDataQuality(args: { layers: LoanLayers }): Promise<QualityResult> {
-      const result = await runQualityChecks({ silverDir: args.layers.silverDir });
-      await writeJsonAtomic(join(args.layers.layersDir, SILVER_COMPLETE_MARKER), {
-        fingerprints: args.layers.fingerprints,
+      const { result } = await reuseOrRunStep(args.layers, `bronze-${args.table}`, async () => {
+        const bronze = await ingestBronze({
+          rawDir: args.layers.rawDir,
+          bronzeDir: args.layers.bronzeDir,
+          table: args.table,
+        });
+        return { ...bronze, months: bronze.months.length };
       });
       return result;
     },
 
+    async buildLoanSilverTable(args: { layers: LoanLayers; table: LoanRawTable }): Promise<SilverResult> {
+      const { result } = await reuseOrRunStep(args.layers, `silver-${args.table}`, () =>
+        buildSilver({ bronzeDir: args.layers.bronzeDir, silverDir: args.layers.silverDir, table: args.table }),
+      );
+      return result;
+    },
+
+    async checkLoanDataQuality(args: { layers: LoanLayers }): Promise<QualityResult> {
+      const { result, reused } = await reuseOrRunStep(args.layers, 'quality', () =>
+        runQualityChecks({ silverDir: args.layers.silverDir }),
+      );
+      if (!reused) {
+        await writeJsonAtomic(join(args.layers.layersDir, SILVER_COMPLETE_MARKER), {
+          fingerprints: args.layers.fingerprints,
+        });
+      }
+      return result;
+    },
+
     async buildLoanGold(args: { layers: LoanLayers }): Promise<GoldResult> {
-      return buildGold({ silverDir: args.layers.silverDir, goldDir: args.layers.goldDir });
+      const { result } = await reuseOrRunStep(args.layers, 'gold', () =>
+        buildGold({ silverDir: args.layers.silverDir, goldDir: args.layers.goldDir }),
+      );
+      return result;
     },
 
     /**
