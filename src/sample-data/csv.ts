@@ -1,5 +1,4 @@
 /** CSV text and file helpers shared by the sample-data writers. */
-import { access } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
 /** One CSV record, quoting only fields that need it (the loan data's Type_of_Loan holds commas). */
@@ -19,11 +18,4 @@ export async function writeCsvAtomic(
   rows: readonly string[][],
 ): Promise<void> {
   await writeFileAtomic(path, csvText(csvLine(header), rows.map(csvLine)));
-}
-
-export async function fileExists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,7 +1,7 @@
 /** Writes every sample dataset into a data dir: segmentation CSVs, loan CSVs and the drifted loan copy. */
 import { join } from 'node:path';
 import { LOAN_RAW_TABLES, RAW_TABLES } from '../pipelines/loan/medallion/schemas.js';
-import { fileExists } from './csv.js';
+import { fileExists } from '../storage/atomic-file.js';
 import { writeLoanSampleData } from './loan.js';
 import { writeSegmentationSampleData } from './segmentation.js';
 

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-file.js';
-import { fileExists } from './csv.js';
+import { fileExists } from '../storage/atomic-file.js';
 import { CREDIT_CARD_FIRST_ID, generateCreditCardCsv } from './segmentation/credit-card.js';
 import { generateMallCustomersCsv } from './segmentation/mall.js';
 import { deriveSeed } from './segmentation/random.js';

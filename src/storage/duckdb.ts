@@ -45,9 +45,6 @@ export function duckDbMemoryLimit(env: NodeJS.ProcessEnv = process.env, share = 
   return `${Math.max(1, Math.floor((bytes * share) / 1e6))}MB`;
 }
 
-/** Instances opened by this process (part of each one's spill folder name). */
-let instances = 0;
-
 /**
  * Runs `fn` against a fresh in-memory DuckDB and always closes it. Each call is independent, so
  * activities running in parallel never share a connection or its state.
@@ -60,7 +57,7 @@ export async function withDuckDb<T>(
     memory_limit: duckDbMemoryLimit(process.env, options.memoryShare),
     // Spills of an in-memory database go to a folder of this instance's own (instances name their spill
     // files alike), in the system's temp folder rather than '.tmp' in the working directory.
-    temp_directory: join(tmpdir(), `duckdb-spill-${process.pid}-${++instances}-${randomUUID()}`),
+    temp_directory: join(tmpdir(), `duckdb-spill-${process.pid}-${randomUUID()}`),
   };
   if (options.threads !== undefined) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', config);

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { resolveDatasetFolder } from '../../../storage/datasets.js';
-import { safeFileName } from '../../../storage/atomic-file.js';
+import { fileExists, safeFileName } from '../../../storage/atomic-file.js';
 import { sha256File } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
 import { LOAN_RAW_TABLES, RAW_TABLES } from './schemas.js';
@@ -10,6 +10,11 @@ import type { LoanLayers } from '../contract.js';
 
 /** Written last into a layers folder: its presence means bronze, silver and the quality gate all finished. */
 export const SILVER_COMPLETE_MARKER = '_SILVER_COMPLETE.json';
+
+/** Whether bronze, silver and the quality gate of these layers all finished (their marker is written last). */
+export function silverLayersComplete(layers: Pick<LoanLayers, 'layersDir'>): Promise<boolean> {
+  return fileExists(join(layers.layersDir, SILVER_COMPLETE_MARKER));
+}
 
 /** The medallion layers of one dataset version live under DATA_DIR/lakehouse/<dataset>/<content hash>. */
 export async function resolveLoanLayers(dataDir: string, dataset: string): Promise<LoanLayers> {

@@ -1,10 +1,9 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../../storage/atomic-file.js';
 import { sqlString, withDuckDb } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
 import { ingestBronze } from './bronze.js';
-import { SILVER_COMPLETE_MARKER, resolveLoanLayers } from './layers.js';
+import { SILVER_COMPLETE_MARKER, resolveLoanLayers, silverLayersComplete } from './layers.js';
 import { runQualityChecks } from './quality.js';
 import { LOAN_RAW_TABLES } from './schemas.js';
 import { buildSilver, silverTablePath } from './silver.js';
@@ -16,12 +15,7 @@ import type { LoanLayers } from '../contract.js';
  * (the layers folder is content-addressed, so a finished one is exactly what this data gives).
  */
 export async function ensureLoanSilver(layers: LoanLayers): Promise<{ reused: boolean }> {
-  const marker = join(layers.layersDir, SILVER_COMPLETE_MARKER);
-  const done = await access(marker).then(
-    () => true,
-    () => false,
-  );
-  if (done) return { reused: true };
+  if (await silverLayersComplete(layers)) return { reused: true };
   await Promise.all(
     LOAN_RAW_TABLES.map((table) => ingestBronze({ rawDir: layers.rawDir, bronzeDir: layers.bronzeDir, table })),
   );
@@ -29,7 +23,7 @@ export async function ensureLoanSilver(layers: LoanLayers): Promise<{ reused: bo
     LOAN_RAW_TABLES.map((table) => buildSilver({ bronzeDir: layers.bronzeDir, silverDir: layers.silverDir, table })),
   );
   await runQualityChecks({ silverDir: layers.silverDir });
-  await writeJsonAtomic(marker, { fingerprints: layers.fingerprints });
+  await writeJsonAtomic(join(layers.layersDir, SILVER_COMPLETE_MARKER), { fingerprints: layers.fingerprints });
   return { reused: false };
 }
 

@@ -4,28 +4,21 @@
  * gets each step's stored result instead of rebuilding bronze, silver, the gate and gold (at ten times the
  * CS611 data that is 43 s of a 95 s run). A step whose result or output is missing runs as before.
  */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../../storage/atomic-file.js';
+import { fileExists, writeJsonAtomic } from '../../../storage/atomic-file.js';
 import type { LoanLayers } from '../contract.js';
-import { SILVER_COMPLETE_MARKER } from './layers.js';
+import { silverLayersComplete } from './layers.js';
 
 const STEP_RESULTS_DIR = '_steps';
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** The stored result of `step` if the layers are complete and what it wrote is still there. */
 async function storedResult<T>(layers: LoanLayers, step: string): Promise<T | undefined> {
-  if (!(await exists(join(layers.layersDir, SILVER_COMPLETE_MARKER)))) return undefined;
+  if (!(await silverLayersComplete(layers))) return undefined;
   const text = await readFile(join(layers.layersDir, STEP_RESULTS_DIR, `${step}.json`), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const result = JSON.parse(text) as T & { path?: unknown };
-  if (typeof result.path === 'string' && !(await exists(result.path))) return undefined;
+  if (typeof result.path === 'string' && !(await fileExists(result.path))) return undefined;
   return result;
 }
 
