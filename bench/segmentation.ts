@@ -3,7 +3,7 @@
  * the JavaScript peer), same data, same machine, in one run, bare compute and end to end through the API.
  * Writes bench/results/segmentation.md and prints it.
  *
- *   npx tsx bench/segmentation.ts [--seeds 10] [--repeats 3] [--our-seeds 5] [--api-repeats 3]
+ *   npx tsx bench/segmentation.ts [--seeds 10] [--repeats 3] [--our-seeds 5] [--api-repeats 3] [--no-older-sklearn]
  *
  * (a) Mall customers (../shared/datasets/Mall_Customers.csv next to the repo, skipped when absent): Annual Income
  *     + Spending Score, min-max scaled, K-Means k = 1..50, nInit = 10; SSE curve and its Kneedle elbow.
@@ -16,6 +16,8 @@
  * Quality: scikit-learn is run with `--seeds` random states to get the median (and spread) per k; ours with
  * `--our-seeds` seeds to show the result does not hinge on one lucky seed. The report: bench/segmentation/report.ts.
  * Needs the Python venv at bench/.venv (scikit-learn, kneed, pandas); scikit-learn runs with OMP_NUM_THREADS=1.
+ * The timed sweeps also run with scikit-learn 1.2 (bench/.venv-sklearn-1.2, created when missing), so "faster than
+ * scikit-learn" means faster than its fastest release here, not only its newest.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -28,7 +30,7 @@ import { fitKMeans } from '../src/ml/kmeans.js';
 import { positiveInteger } from './support/args.js';
 import { runIfEntry } from './support/entry.js';
 import { withTempDir } from './support/files.js';
-import { requireVenv, runSklearnScript } from './support/python.js';
+import { OLDER_SKLEARN, ensureVenv, requireVenv, runSklearnScript } from './support/python.js';
 import { writeReport } from './support/report.js';
 import { range } from './support/stats.js';
 import { timeRepeats } from './support/timing.js';
@@ -66,6 +68,22 @@ function ourSweep(
   return { curves, knees: curves.map((curve) => elbow(ks, curve)), seconds, cpuSeconds };
 }
 
+/**
+ * The same sweeps (seed 0 only) with the older scikit-learn of its own venv, created when missing: newer is not
+ * always faster (1.2's GaussianMixture beat 1.9's on real credit-card data). A failed install is a warning.
+ */
+async function olderSklearnTimes(spec: object, workDir: string): Promise<SklearnOutput | null> {
+  const log = (line: string) => console.error(line);
+  try {
+    await ensureVenv(OLDER_SKLEARN.modules, OLDER_SKLEARN.packages, log, OLDER_SKLEARN.dir);
+    log('scikit-learn (older release) …');
+    return await runSklearnScript<SklearnOutput>('segmentation_sklearn.py', spec, workDir, OLDER_SKLEARN.dir);
+  } catch (err) {
+    log(`warning: no older scikit-learn to compare with (${(err as Error).message.split('\n')[0]})`);
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -73,6 +91,7 @@ async function main(): Promise<void> {
       repeats: { type: 'string', default: '3' },
       'our-seeds': { type: 'string', default: '5' },
       'api-repeats': { type: 'string', default: '3' },
+      'no-older-sklearn': { type: 'boolean', default: false },
     },
   });
   const apiRepeats = positiveInteger('api-repeats', values['api-repeats']);
@@ -121,6 +140,17 @@ async function main(): Promise<void> {
       },
       workDir,
     );
+    const older = values['no-older-sklearn']
+      ? null
+      : await olderSklearnTimes(
+          {
+            seeds: [0],
+            repeats,
+            mall: hasMall ? { path: MALL_CSV, columns: MALL_COLUMNS, k: MALL_K, nInit: MALL_N_INIT } : null,
+            credit: { path: creditCsv, columns: CREDIT_COLUMNS, k: CREDIT_K, nInit: CREDIT_N_INIT },
+          },
+          workDir,
+        );
     console.error('through the API …');
     const apiWorkloads: ApiWorkload[] = [
       ...(hasMall
@@ -161,6 +191,7 @@ async function main(): Promise<void> {
         sklearn: sklearn.mall,
         api: apiTimings[0],
         peer: mallPeer ?? undefined,
+        olderSklearn: older?.mall ?? undefined,
       });
     }
     workloads.push({
@@ -170,8 +201,9 @@ async function main(): Promise<void> {
       ours: creditOurs,
       sklearn: sklearn.credit,
       api: creditApi,
+      olderSklearn: older?.credit,
     });
-    const markdown = report(workloads, sklearn.versions, {
+    const markdown = report(workloads, sklearn.versions, older?.versions ?? null, {
       seeds,
       repeats,
       ourSeeds,

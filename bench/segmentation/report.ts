@@ -23,6 +23,8 @@ export interface Workload {
   api?: ApiTiming;
   /** The JavaScript peer (ml-kmeans) on the K-Means workload. */
   peer?: SweepResult;
+  /** The timed sweeps (seed 0) with an older scikit-learn release. */
+  olderSklearn?: SweepResult;
 }
 
 export interface SegmentationSettings {
@@ -88,6 +90,20 @@ function apiRow(w: Workload): string[] {
   ];
 }
 
+/** Our API run against each scikit-learn release's bare sweep, and against the fastest of them. */
+function releasesRow(w: Workload): string[] {
+  const api = median(w.api!.seconds);
+  const newest = median(w.sklearn.seconds);
+  const older = median(w.olderSklearn!.seconds);
+  return [
+    w.title,
+    `**${fmt(api)} s**`,
+    `${fmt(newest)} s (CPU ${fmt(median(w.sklearn.cpuSeconds))} s)`,
+    `${fmt(older)} s (CPU ${fmt(median(w.olderSklearn!.cpuSeconds))} s)`,
+    `**${fmt(api / Math.min(newest, older))}**`,
+  ];
+}
+
 function peerRow(name: string, w: Workload, sweep: SweepResult): string[] {
   const medianCurve = perK(w.sklearn.curves, median);
   const diffs = sweep.curves[0].map((v, i) => (v / medianCurve[i] - 1) * 100);
@@ -141,6 +157,7 @@ function perKTable(w: Workload): string {
 export function report(
   workloads: Workload[],
   versions: Record<string, string>,
+  olderVersions: Record<string, string> | null,
   settings: SegmentationSettings,
 ): string {
   const { seeds, repeats, ourSeeds, apiRepeats, mallNInit, creditNInit, creditRows, creditSeed } = settings;
@@ -163,6 +180,21 @@ ${markdownTable(peerHeader, 'lllll', [
 ])}
 `
     : '';
+  const withReleases = workloads.filter((w) => w.api && w.olderSklearn);
+  const releasesHeader =
+    `Workload | ours through the API | scikit-learn ${versions.sklearn} bare | ` +
+    `scikit-learn ${olderVersions?.sklearn} bare | API / fastest scikit-learn`;
+  const releases =
+    olderVersions && withReleases.length > 0
+      ? `### Against the fastest scikit-learn release
+
+The same seed-0 sweeps with scikit-learn ${olderVersions.sklearn} (numpy ${olderVersions.numpy}, its own venv
+\`bench/.venv-sklearn-1.2\`): releases differ in speed, and on real credit-card data 1.2's GaussianMixture beat
+1.9's. Median of ${repeats} sweeps each, one core.
+
+${markdownTable(releasesHeader, 'lllll', withReleases.map(releasesRow))}
+`
+      : '';
   const mallSkipped = !workloads.some((w) => w.metric === 'SSE');
   const timeHeader = 'Workload | ours | scikit-learn | ours / scikit-learn | first sweep (ours / scikit-learn)';
   const qualityHeader =
@@ -188,6 +220,7 @@ Same data, k range, nInit and seed as the bare sweeps (seed 0), so the curves mu
 
 ${markdownTable(apiHeader, 'llllll', withApi.map(apiRow))}
 
+${releases}
 ## Bare compute
 
 ${markdownTable(timeHeader, 'lllll', workloads.map(timingRow))}

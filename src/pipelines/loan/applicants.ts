@@ -1,7 +1,9 @@
 import { DataValidationError } from '../../failures.js';
+import { predictProba } from '../../ml/classifiers.js';
+import { labelsAtThreshold } from '../../ml/math.js';
+import { encodeLoanRecords, type ReadNumberText } from './features.js';
 import { parseRawNumber } from './medallion/raw-values.js';
 import type { LoanModelArtifact } from './model.js';
-import { scoreLoanRows } from './scoring.js';
 
 export interface ApplicantPrediction {
   prediction: number;
@@ -12,47 +14,55 @@ export interface ApplicantPrediction {
 
 /**
  * Scores raw applicant rows keyed by gold feature names. Numbers may come as strings with the raw files'
- * dirt ("52312.68_"), read by the same rule as the silver layer; a missing feature is allowed but named
- * in `missingFeatures`; a row with none of the model's features, or a value that is no number, is bad input.
+ * dirt ("52312.68_"), read by the same rule as the silver layer; a missing feature (absent, null, blank or a
+ * placeholder) is allowed but named in `missingFeatures`; a row with none of the model's features, or a value
+ * that is no number, is bad input (the first such row is named).
  */
 export function scoreLoanApplicants(
   artifact: LoanModelArtifact,
   rows: Record<string, unknown>[],
 ): { modelId: string; threshold: number; predictions: ApplicantPrediction[] } {
-  const { encoder } = artifact.model;
-  const known = [...encoder.numeric, ...encoder.categorical.map((c) => c.name)];
-  const cleaned = rows.map((row, rowIndex) => {
-    if (!known.some((name) => row[name] !== undefined && row[name] !== null)) {
-      throw new DataValidationError(
-        `Row ${rowIndex} has none of the model's features (${known.slice(0, 5).join(', ')}, …)`,
-        { row: rowIndex },
-      );
-    }
-    // Copied only when a value needs reading: most callers send numbers.
-    let out: Record<string, unknown> | undefined;
-    for (const name of encoder.numeric) {
-      const value = row[name];
-      if (typeof value !== 'string') continue;
-      const number = parseRawNumber(value);
-      if (Number.isNaN(number)) {
-        throw new DataValidationError(`Row ${rowIndex} has a non-numeric "${name}": ${JSON.stringify(value)}`, {
-          row: rowIndex,
-          column: name,
-        });
-      }
-      out ??= { ...row };
-      out[name] = number;
-    }
-    return out ?? row;
-  });
-  const { proba, prediction } = scoreLoanRows(artifact, cleaned);
-  return {
-    modelId: artifact.modelId,
-    threshold: artifact.model.threshold,
-    predictions: cleaned.map((row, i) => ({
-      prediction: prediction[i],
-      probability: proba[i],
-      missingFeatures: known.filter((name) => row[name] === undefined || row[name] === null),
-    })),
+  const { classifier, encoder, threshold } = artifact.model;
+  const inputs = [...encoder.numeric, ...encoder.categorical.map((c) => c.name)];
+  // The encoder reads column by column; the error reported is the first row's (its first column's), as a
+  // caller reading the rows in order expects.
+  let badNumber: { row: number; name: string; text: string } | undefined;
+  const readText: ReadNumberText = (text, row, name) => {
+    const number = parseRawNumber(text);
+    if (!Number.isNaN(number)) return number;
+    if (badNumber === undefined || row < badNumber.row) badNumber = { row, name, text };
+    return null;
   };
+  const { x, absent, absentCounts } = encodeLoanRecords(
+    encoder,
+    rows,
+    classifier.kind === 'logistic-regression',
+    readText,
+  );
+  const emptyRow = absentCounts.findIndex((count) => count === inputs.length);
+  if (badNumber !== undefined && (emptyRow < 0 || badNumber.row <= emptyRow)) {
+    const { row, name, text } = badNumber;
+    throw new DataValidationError(`Row ${row} has a non-numeric "${name}": ${JSON.stringify(text)}`, {
+      row,
+      column: name,
+    });
+  }
+  if (emptyRow >= 0) {
+    throw new DataValidationError(
+      `Row ${emptyRow} has none of the model's features (${inputs.slice(0, 5).join(', ')}, …)`,
+      { row: emptyRow },
+    );
+  }
+  const proba = predictProba(classifier, x);
+  const prediction = labelsAtThreshold(proba, threshold);
+  const n = rows.length;
+  const predictions: ApplicantPrediction[] = [];
+  for (let i = 0; i < n; i++) {
+    const missingFeatures: string[] = [];
+    if (absentCounts[i] > 0) {
+      for (let j = 0; j < inputs.length; j++) if (absent[j * n + i] === 1) missingFeatures.push(inputs[j]);
+    }
+    predictions.push({ prediction: prediction[i], probability: proba[i], missingFeatures });
+  }
+  return { modelId: artifact.modelId, threshold, predictions };
 }

@@ -1,9 +1,6 @@
 import { loadModel, getChampion } from '../../storage/model-store.js';
 import { DataValidationError } from '../../failures.js';
-import { predictProba } from '../../ml/classifiers.js';
-import { labelsAtThreshold } from '../../ml/math.js';
 import type { LoanModelArtifact, LoanModelPayload } from './model.js';
-import { encodeLoanRecords } from './features.js';
 
 /** The model asked for, or the dataset's champion; a clear error when there is none yet. */
 export async function loadLoanModel(
@@ -20,15 +17,4 @@ export async function loadLoanModel(
   const artifact = await loadModel<LoanModelPayload>(modelStoreDir, id);
   if (artifact.pipeline !== 'loan') throw new DataValidationError(`Model "${id}" is not a loan model`, {});
   return artifact;
-}
-
-/** Scores rows (raw gold-shaped records) with the model's own encoder and decision threshold. */
-export function scoreLoanRows(
-  artifact: LoanModelArtifact,
-  rows: Record<string, unknown>[],
-): { proba: Float64Array; prediction: Uint8Array } {
-  const { classifier, encoder, threshold } = artifact.model;
-  const x = encodeLoanRecords(encoder, rows, classifier.kind === 'logistic-regression');
-  const proba = predictProba(classifier, x);
-  return { proba, prediction: labelsAtThreshold(proba, threshold) };
 }

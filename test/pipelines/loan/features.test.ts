@@ -82,7 +82,7 @@ describe('loan features as columns', () => {
       const columns = encodeGoldColumns(encoder, gold, rows, impute);
       const fromRecords = encodeLoanRecords(encoder, records, impute);
       assert.equal(columns.columns.length, encoder.featureNames.length);
-      assert.deepEqual(columns, fromRecords);
+      assert.deepEqual(columns, fromRecords.x);
     }
   });
 
