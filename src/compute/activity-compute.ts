@@ -17,6 +17,8 @@ export interface ActivityComputeOptions {
   transferList?: ArrayBuffer[];
   /** Turns the thread's progress into checkpoint details (default: as posted). */
   describe?: (progress: ComputeProgress) => unknown;
+  /** Among tasks submitted together, higher starts first (see `runCompute`). */
+  priority?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function runComputeInActivity<TInput, TOutput>(
     return await runCompute(task, makeInput(channel.port2), {
       signal,
       transferList: [...(options.transferList ?? []), channel.port2],
+      priority: options.priority,
     });
   } catch (err) {
     if (signal.aborted) {

@@ -17,9 +17,30 @@ export interface ComputeOptions {
   signal?: AbortSignal;
   /** ArrayBuffers (or MessagePorts) moved, not copied, into the thread; the caller must not use them afterwards. */
   transferList?: (ArrayBuffer | import('node:worker_threads').MessagePort)[];
+  /**
+   * Tasks submitted in the same turn of the event loop start in descending priority (default 0, ties in
+   * submission order). With more tasks than threads the longest should start first, or it queues behind a
+   * short one and ends last: the loan forest started third of three on two threads ended the fits at 5.3 s
+   * instead of 3.8 s.
+   */
+  priority?: number;
 }
 
 let pool: Piscina | undefined;
+
+/** Tasks of the current turn, started together (highest priority first) once the turn's callers have all run. */
+let submitted: { priority: number; start: () => void }[] = [];
+
+function startInPriorityOrder(priority: number, start: () => void): void {
+  submitted.push({ priority, start });
+  if (submitted.length > 1) return;
+  setImmediate(() => {
+    const turn = submitted;
+    submitted = [];
+    // Array.prototype.sort is stable: equal priorities keep their submission order.
+    for (const task of turn.sort((a, b) => b.priority - a.priority)) task.start();
+  });
+}
 
 /** How many threads this process's pool runs. */
 export function computeThreads(env: NodeJS.ProcessEnv = process.env): number {
@@ -39,22 +60,33 @@ function sharedPool(): Piscina {
     // TypeScript loader to start in every thread. (Passing process.execArgv would also fail on Node 24 under
     // the test runner, whose process-wide flags a worker thread refuses.)
     execArgv: [],
+    // Queued tasks keep their order (by default Piscina moves a task it could not place to the queue's tail).
+    stricterFIFO: true,
   });
   return pool;
 }
 
 /** Runs `task(input)` on a pool thread; the result is structured-cloned back. */
-export async function runCompute<TInput, TOutput>(
+export function runCompute<TInput, TOutput>(
   task: ComputeTask<TInput, TOutput>,
   input: TInput,
   options: ComputeOptions = {},
 ): Promise<TOutput> {
-  return (await sharedPool().run(input, {
-    filename: taskBundlePath(task.moduleUrl),
-    name: task.name,
-    signal: options.signal,
-    transferList: options.transferList,
-  })) as TOutput;
+  return new Promise<TOutput>((resolve, reject) => {
+    startInPriorityOrder(options.priority ?? 0, () => {
+      try {
+        const running = sharedPool().run(input, {
+          filename: taskBundlePath(task.moduleUrl),
+          name: task.name,
+          signal: options.signal,
+          transferList: options.transferList,
+        }) as Promise<TOutput>;
+        running.then(resolve, reject);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
 }
 
 /**

@@ -73,3 +73,34 @@ describe('compute pool', () => {
     assert.equal(await runCompute(squareTask, { x: 3 }), 9);
   });
 });
+
+describe('compute pool: priorities', () => {
+  const previous = process.env.COMPUTE_THREADS;
+  before(async () => {
+    // One thread: tasks run one after another in the order the pool starts them.
+    await closeComputePool();
+    process.env.COMPUTE_THREADS = '1';
+  });
+  after(async () => {
+    await closeComputePool();
+    if (previous === undefined) delete process.env.COMPUTE_THREADS;
+    else process.env.COMPUTE_THREADS = previous;
+  });
+
+  it('starts the tasks submitted in one turn highest priority first, ties in submission order', async () => {
+    const recordTask = defineComputeTask<{ log: Int32Array; id: number }, number>(
+      new URL('./probe-task.ts', import.meta.url).href,
+      'recordStart',
+    );
+    const log = new Int32Array(new SharedArrayBuffer(4 * 8));
+    const submitted = [
+      { id: 1, priority: 1 },
+      { id: 2, priority: 3 },
+      { id: 3, priority: 2 },
+      { id: 4, priority: 2 },
+      { id: 5, priority: 0 },
+    ];
+    await Promise.all(submitted.map(({ id, priority }) => runCompute(recordTask, { log, id }, { priority })));
+    assert.deepEqual([...log.subarray(1, 1 + log[0])], [2, 3, 4, 1, 5]);
+  });
+});

@@ -3,3 +3,10 @@ export function square(input: { x: number }): number {
   for (let i = 0; i < 1e8; i++) s += i % 3;
   return input.x * input.x + (s > 0 ? 0 : 1);
 }
+
+/** Appends `id` to a shared log (`log[0]` counts the entries): the order tasks started in. */
+export function recordStart(input: { log: Int32Array; id: number }): number {
+  const index = Atomics.add(input.log, 0, 1);
+  Atomics.store(input.log, 1 + index, input.id);
+  return index;
+}

@@ -16,7 +16,8 @@ import type { LoanLayers, LoanModelKind } from '../contract.js';
 import type { LoanModelReport, LoanSplit } from './contract.js';
 import { splitGold } from './fitting.js';
 import { fitLoanCandidateTask, type CandidateFile } from './fit-task.js';
-import type { LoanModelPayload } from '../model.js';
+import { readGoldOnce } from './shared-gold.js';
+import { LOAN_FIT_PRIORITY, type LoanModelPayload } from '../model.js';
 import { saveModel, setChampion } from '../../../storage/model-store.js';
 import { runWorkspace } from '../../../storage/run-workspace.js';
 import { callingWorkflow, checkpoint } from '../../../temporal/activity-context.js';
@@ -76,10 +77,11 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
      * metrics to history.
      */
     async trainLoanModel(args: { goldPath: string; kind: LoanModelKind; split: LoanSplit }): Promise<LoanModelReport> {
-      // One DuckDB thread: the read is small next to the fit, and the cores belong to the compute threads.
-      const gold = await withDuckDb((conn) => readGoldColumns(conn, args.goldPath, 'label IS NOT NULL'), {
-        threads: 1,
-      });
+      // One read for the run's three fits (shared-gold.ts). One DuckDB thread: the read is small next to the
+      // fits, and the cores belong to the compute threads.
+      const gold = await readGoldOnce(args.goldPath, () =>
+        withDuckDb((conn) => readGoldColumns(conn, args.goldPath, 'label IS NOT NULL'), { threads: 1 }),
+      );
       if (gold.nRows < 50)
         throw new DataValidationError(`The gold table has only ${gold.nRows} labelled loans`, {
           file: args.goldPath,
@@ -93,6 +95,7 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
           // Moved, not copied: the thread owns the columns from here on.
           transferList: [...goldBuffers(gold), train.buffer as ArrayBuffer, test.buffer as ArrayBuffer],
           describe: (progress) => ({ model: args.kind, ...progress }),
+          priority: LOAN_FIT_PRIORITY[args.kind],
         },
       );
       await checkpoint({ model: args.kind, phase: 'save' });
