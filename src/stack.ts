@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { resolveApiKeys, type ResolvedApiKeys } from './api/api-keys.js';
 import { buildApp } from './api/app.js';
 import type { AppConfig } from './config.js';
-import { removeOrphanedTempFiles } from './processes/leftovers.js';
+import { removeOrphanedScratchFolders, removeOrphanedTempFiles } from './processes/leftovers.js';
 import { startWorkerProcesses, type WorkerProcesses } from './processes/worker-processes.js';
 import { startDevServer, type RunningDevServer } from './temporal/dev-server.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connection.js';
 import { ensureTemporalCli } from './temporal/cli.js';
-import { writeWorkflowBundle } from './temporal/worker.js';
+import { writeWorkflowBundleInChild } from './temporal/workflow-bundle-process.js';
 
 export interface RunningStack {
   /** The config the API runs with: its apiKeys include the generated key when none was configured. */
@@ -52,6 +52,9 @@ export async function startStack(
   // A process killed mid-write (a power cut, kill -9) leaves only a temp sibling; its retry writes anew.
   const leftovers = await removeOrphanedTempFiles([config.dataDir, config.modelStoreDir]);
   if (leftovers.length > 0) log(`Removed ${leftovers.length} temp files left by killed processes`);
+  const scratch = await removeOrphanedScratchFolders();
+  if (scratch.length > 0)
+    log(`Removed ${scratch.length} scratch folders (task bundles, DuckDB spills) of killed processes`);
   let devServer: RunningDevServer | undefined;
   let temporalAddress = config.temporalAddress;
   if (!temporalAddress) {
@@ -93,7 +96,7 @@ async function startServing(
     await api.listen({ host: config.apiHost, port: config.apiPort });
     // Bundled once here, so the worker processes (and every restart of one) start without webpack.
     const workflowBundlePath =
-      options.workers > 0 ? await writeWorkflowBundle(join(config.stateDir, 'workflow-bundle.js')) : undefined;
+      options.workers > 0 ? await writeWorkflowBundleInChild(join(config.stateDir, 'workflow-bundle.js')) : undefined;
     workers = startWorkerProcesses({
       count: options.workers,
       env: {

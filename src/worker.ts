@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { closeComputePool, warmComputePool } from './compute/pool.js';
 import { loadConfig } from './config.js';
 import { COMPUTE_TASKS } from './pipelines/registry.js';
+import { removeOrphanedScratchFolders } from './processes/leftovers.js';
 import { WORKER_READY_MESSAGE } from './processes/worker-processes.js';
 import { createWorker } from './temporal/worker.js';
 
@@ -18,6 +19,8 @@ async function run(): Promise<void> {
     address: config.temporalAddress ?? `127.0.0.1:${config.devServerPort}`,
   });
   try {
+    // A worker killed with kill -9 leaves its task bundles and DuckDB spills in the temp folder.
+    await removeOrphanedScratchFolders();
     const codePath = process.env.WORKFLOW_BUNDLE_PATH;
     // The compute threads load the fits' modules while the worker is created, not when the first run needs them.
     const warming = warmComputePool(COMPUTE_TASKS);

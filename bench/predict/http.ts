@@ -1,7 +1,6 @@
 /** The client side of the prediction bench: plain HTTP with the API key, timed one request at a time. */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,17 +14,8 @@ export interface Api {
   key: string;
 }
 
-/** A port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+// Below the OS's ephemeral range, so no outgoing connection of the stack takes it before the API listens.
+export { freePort } from '../../test/support/ports.js';
 
 async function call(api: Api, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${api.url}${path}`, {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { resolveApiKeys, type ResolvedApiKeys } from '../api/api-keys.js';
 import { buildApp } from '../api/app.js';
 import type { AppConfig } from '../config.js';
-import { removeOrphanedTempFiles } from '../processes/leftovers.js';
+import { removeOrphanedScratchFolders, removeOrphanedTempFiles } from '../processes/leftovers.js';
 import { startWorkerProcesses, type WorkerProcesses } from '../processes/worker-processes.js';
 import { connectTemporal, type TemporalConnections } from '../temporal/connection.js';
-import { writeWorkflowBundle } from '../temporal/worker.js';
+import { writeWorkflowBundleInChild } from '../temporal/workflow-bundle-process.js';
 import { ensureNamespace } from './namespace.js';
 import { startPostgres, type RunningPostgres } from './postgres.js';
 import { ensureTemporalSchemas, type SchemaReport } from './schema.js';
@@ -97,6 +97,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     const tools = await ensureClusterTools(log);
     const leftovers = await removeOrphanedTempFiles([apiKeys.config.dataDir, apiKeys.config.modelStoreDir]);
     if (leftovers.length > 0) log(`Removed ${leftovers.length} temp files left by killed processes`);
+    await removeOrphanedScratchFolders();
 
     const postgres: RunningPostgres = await startPostgres({
       dir: join(clusterDir, 'postgres'),
@@ -156,7 +157,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     };
 
     // Bundled once here, so the worker processes (and every restart of one) start without webpack.
-    const bundlePath = await writeWorkflowBundle(join(clusterDir, 'workflow-bundle.js'));
+    const bundlePath = await writeWorkflowBundleInChild(join(clusterDir, 'workflow-bundle.js'));
     const workers = startWorkerProcesses({
       count: options.workers,
       env: workerEnvironment(config, server.address, bundlePath),

@@ -15,7 +15,9 @@ const bundles = new Map<string, string>();
 
 function ownDir(): string {
   if (bundleDir === undefined) {
-    bundleDir = mkdtempSync(join(tmpdir(), 'compute-tasks-'));
+    // Named by pid: a process killed before its exit handler ran leaves it, and the next start removes it
+    // (removeOrphanedScratchFolders in processes/leftovers.ts).
+    bundleDir = mkdtempSync(join(tmpdir(), `compute-tasks-${process.pid}-`));
     const dir = bundleDir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }

@@ -2,9 +2,11 @@
  * What a killed process leaves behind. Writes are atomic (a temp sibling renamed into place, see
  * src/storage/atomic-file.ts), so a kill -9 mid-write leaves no half-written file under its real name, only
  * the temp sibling: `<name>.<writer pid>.<8 hex>.tmp`, a file or a folder. The stack removes those whose
- * writer is no longer running when it starts.
+ * writer is no longer running when it starts, and the per-process scratch folders a killed process left in the
+ * system temp folder (compute task bundles, DuckDB spills), which are named by their process's pid.
  */
 import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TEMP_SIBLING = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
@@ -42,6 +44,23 @@ export async function findOrphanedTempFiles(dirs: string[]): Promise<string[]> {
 /** Removes them; returns what it removed. */
 export async function removeOrphanedTempFiles(dirs: string[]): Promise<string[]> {
   const orphaned = await findOrphanedTempFiles(dirs);
+  await Promise.all(orphaned.map((path) => rm(path, { recursive: true, force: true })));
+  return orphaned;
+}
+
+/** Scratch folders of one process in the system temp folder: `compute-tasks-<pid>-…`, `duckdb-spill-<pid>-…`. */
+const PROCESS_SCRATCH = /^(?:compute-tasks|duckdb-spill)-(\d+)-/;
+
+/** Removes the scratch folders in `dir` (the system temp folder) whose process is gone; returns them. */
+export async function removeOrphanedScratchFolders(dir: string = tmpdir()): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const orphaned = entries
+    .filter((entry) => entry.isDirectory())
+    .filter((entry) => {
+      const match = PROCESS_SCRATCH.exec(entry.name);
+      return match !== null && !processIsRunning(Number(match[1]));
+    })
+    .map((entry) => join(dir, entry.name));
   await Promise.all(orphaned.map((path) => rm(path, { recursive: true, force: true })));
   return orphaned;
 }

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { MAX_MEMBERSHIP_PORT, type ClusterPorts } from '../../src/cluster/server-config.js';
-import { freePort, workerRunningStage } from '../failures/support.js';
+import type { ClusterPorts } from '../../src/cluster/server-config.js';
+import { workerRunningStage } from '../failures/support.js';
+import { freePort } from '../support/ports.js';
 import { TEST_API_KEY } from '../support/test-stack.js';
 import { waitFor } from '../support/wait.js';
 
@@ -18,22 +18,6 @@ export async function clusterHome(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'ml-pipelines-cluster-'));
   await chmod(root, 0o755);
   return root;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolveFree) => {
-    const server = createServer();
-    server.once('error', () => resolveFree(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
-  });
-}
-
-/** A free port at or below MAX_MEMBERSHIP_PORT (the kernel's ephemeral ports start above it). */
-async function freeLowPort(taken: Set<number>): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * (MAX_MEMBERSHIP_PORT - 20_000));
-    if (!taken.has(port) && (await portIsFree(port))) return port;
-  }
 }
 
 /** Every port the cluster listens on, free now (membership ports low enough for Temporal's smallint column). */
@@ -54,7 +38,8 @@ export async function freeClusterPorts(): Promise<ClusterPorts> {
   const ports = {} as ClusterPorts;
   const taken = new Set<number>();
   for (const name of names) {
-    ports[name] = name.endsWith('Membership') ? await freeLowPort(taken) : await freePort();
+    // All below the kernel's ephemeral ports, so also at or below MAX_MEMBERSHIP_PORT (Temporal's smallint column).
+    ports[name] = await freePort(taken);
     taken.add(ports[name]);
   }
   assert.equal(new Set(Object.values(ports)).size, names.length, 'distinct ports');

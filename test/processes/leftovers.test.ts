@@ -4,7 +4,7 @@ import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { removeOrphanedTempFiles } from '../../src/processes/leftovers.js';
+import { removeOrphanedScratchFolders, removeOrphanedTempFiles } from '../../src/processes/leftovers.js';
 import { tempSiblingPath } from '../../src/storage/atomic-file.js';
 
 describe('removeOrphanedTempFiles', () => {
@@ -28,6 +28,31 @@ describe('removeOrphanedTempFiles', () => {
       await access(live);
       await access(kept);
       await assert.rejects(access(orphanFolder));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('removeOrphanedScratchFolders', () => {
+  it("removes the task-bundle and DuckDB-spill folders of processes that are gone, not a live one's", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'scratch-'));
+    try {
+      const gone = spawn(process.execPath, ['-e', '']);
+      await new Promise((resolveExit) => gone.once('exit', resolveExit));
+      const dead = String(gone.pid);
+      const orphans = [join(root, `compute-tasks-${dead}-Ab12Cd`), join(root, `duckdb-spill-${dead}-0a1b2c3d-4e5f`)];
+      const kept = [
+        join(root, `compute-tasks-${process.pid}-Xy34Zw`),
+        join(root, `duckdb-spill-${process.pid}-9f8e7d6c`),
+        join(root, `someone-else-${dead}-folder`),
+      ];
+      for (const dir of [...orphans, ...kept]) await mkdir(dir);
+      await writeFile(join(orphans[0], 'task-0.mjs'), 'export {}');
+
+      assert.deepEqual((await removeOrphanedScratchFolders(root)).sort(), orphans.sort());
+      for (const dir of kept) await access(dir);
+      for (const dir of orphans) await assert.rejects(access(dir));
     } finally {
       await rm(root, { recursive: true, force: true });
     }
