@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { resolveApiKeys, type ResolvedApiKeys } from './api/api-keys.js';
 import { buildApp } from './api/app.js';
 import type { AppConfig } from './config.js';
-import { removeOrphanedScratchFolders, removeOrphanedTempFiles } from './processes/leftovers.js';
+import { removeLeftovers } from './processes/leftovers.js';
 import { startWorkerProcesses, type WorkerProcesses } from './processes/worker-processes.js';
 import { startDevServer, type RunningDevServer } from './temporal/dev-server.js';
 import { connectTemporal, type TemporalConnections } from './temporal/connection.js';
@@ -50,11 +50,7 @@ export async function startStack(
   // The SDK logs every worker state change at INFO; operators need warnings and errors.
   Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   // A process killed mid-write (a power cut, kill -9) leaves only a temp sibling; its retry writes anew.
-  const leftovers = await removeOrphanedTempFiles([config.dataDir, config.modelStoreDir]);
-  if (leftovers.length > 0) log(`Removed ${leftovers.length} temp files left by killed processes`);
-  const scratch = await removeOrphanedScratchFolders();
-  if (scratch.length > 0)
-    log(`Removed ${scratch.length} scratch folders (task bundles, DuckDB spills) of killed processes`);
+  await removeLeftovers([config.dataDir, config.modelStoreDir], log);
   let devServer: RunningDevServer | undefined;
   let temporalAddress = config.temporalAddress;
   if (!temporalAddress) {

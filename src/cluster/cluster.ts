@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { resolveApiKeys, type ResolvedApiKeys } from '../api/api-keys.js';
 import { buildApp } from '../api/app.js';
 import type { AppConfig } from '../config.js';
-import { removeOrphanedScratchFolders, removeOrphanedTempFiles } from '../processes/leftovers.js';
+import { removeLeftovers } from '../processes/leftovers.js';
 import { startWorkerProcesses, type WorkerProcesses } from '../processes/worker-processes.js';
 import { connectTemporal, type TemporalConnections } from '../temporal/connection.js';
 import { writeWorkflowBundleInChild } from '../temporal/workflow-bundle-process.js';
@@ -95,9 +95,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
   try {
     const tools = await ensureClusterTools(log);
-    const leftovers = await removeOrphanedTempFiles([apiKeys.config.dataDir, apiKeys.config.modelStoreDir]);
-    if (leftovers.length > 0) log(`Removed ${leftovers.length} temp files left by killed processes`);
-    await removeOrphanedScratchFolders();
+    await removeLeftovers([apiKeys.config.dataDir, apiKeys.config.modelStoreDir], log);
 
     const postgres: RunningPostgres = await startPostgres({
       dir: join(clusterDir, 'postgres'),

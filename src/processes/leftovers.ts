@@ -64,3 +64,16 @@ export async function removeOrphanedScratchFolders(dir: string = tmpdir()): Prom
   await Promise.all(orphaned.map((path) => rm(path, { recursive: true, force: true })));
   return orphaned;
 }
+
+/**
+ * What a start does first: removes the temp files under `dirs` and the scratch folders in the system temp
+ * folder that killed processes left, and logs how many of each.
+ */
+export async function removeLeftovers(dirs: string[], log: (line: string) => void): Promise<void> {
+  const files = await removeOrphanedTempFiles(dirs);
+  if (files.length > 0) log(`Removed ${files.length} temp files left by killed processes`);
+  const folders = await removeOrphanedScratchFolders();
+  if (folders.length > 0) {
+    log(`Removed ${folders.length} scratch folders (task bundles, DuckDB spills) of killed processes`);
+  }
+}

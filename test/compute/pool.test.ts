@@ -25,18 +25,23 @@ async function ticksWhile<T>(work: Promise<T>): Promise<{ result: T; ticks: numb
   return { result: await settled, ticks };
 }
 
-describe('compute pool', () => {
+/** Runs the enclosing suite on a fresh pool of `threads` threads, and restores COMPUTE_THREADS after it. */
+function withPoolOf(threads: number): void {
   const previous = process.env.COMPUTE_THREADS;
   before(async () => {
-    // Two threads even on a one-core machine, so the rendezvous below can happen.
     await closeComputePool();
-    process.env.COMPUTE_THREADS = '2';
+    process.env.COMPUTE_THREADS = String(threads);
   });
   after(async () => {
     await closeComputePool();
     if (previous === undefined) delete process.env.COMPUTE_THREADS;
     else process.env.COMPUTE_THREADS = previous;
   });
+}
+
+describe('compute pool', () => {
+  // Two threads even on a one-core machine, so the rendezvous below can happen.
+  withPoolOf(2);
 
   it('warming starts every thread and loads the task modules there', async () => {
     assert.equal(await warmComputePool([squareTask, rendezvousTask, spinTask]), 2);
@@ -75,17 +80,8 @@ describe('compute pool', () => {
 });
 
 describe('compute pool: priorities', () => {
-  const previous = process.env.COMPUTE_THREADS;
-  before(async () => {
-    // One thread: tasks run one after another in the order the pool starts them.
-    await closeComputePool();
-    process.env.COMPUTE_THREADS = '1';
-  });
-  after(async () => {
-    await closeComputePool();
-    if (previous === undefined) delete process.env.COMPUTE_THREADS;
-    else process.env.COMPUTE_THREADS = previous;
-  });
+  // One thread: tasks run one after another in the order the pool starts them.
+  withPoolOf(1);
 
   it('starts the tasks submitted in one turn highest priority first, ties in submission order', async () => {
     const recordTask = defineComputeTask<{ log: Int32Array; id: number }, number>(

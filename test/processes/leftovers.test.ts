@@ -7,13 +7,18 @@ import { describe, it } from 'node:test';
 import { removeOrphanedScratchFolders, removeOrphanedTempFiles } from '../../src/processes/leftovers.js';
 import { tempSiblingPath } from '../../src/storage/atomic-file.js';
 
+/** The pid of a process that has exited. */
+async function deadPid(): Promise<string> {
+  const gone = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolveExit) => gone.once('exit', resolveExit));
+  return String(gone.pid);
+}
+
 describe('removeOrphanedTempFiles', () => {
   it('removes the temp files and folders of writers that are gone, not those of a live writer', async () => {
     const root = await mkdtemp(join(tmpdir(), 'leftovers-'));
     try {
-      const gone = spawn(process.execPath, ['-e', '']);
-      await new Promise((resolveExit) => gone.once('exit', resolveExit));
-      const deadWriter = String(gone.pid);
+      const deadWriter = await deadPid();
       const live = tempSiblingPath(join(root, 'model.json'));
       const orphanFile = join(root, 'a', `model.json.${deadWriter}.0a1b2c3d.tmp`);
       const orphanFolder = join(root, 'b', `gold.${deadWriter}.deadbeef.tmp`);
@@ -38,9 +43,7 @@ describe('removeOrphanedScratchFolders', () => {
   it("removes the task-bundle and DuckDB-spill folders of processes that are gone, not a live one's", async () => {
     const root = await mkdtemp(join(tmpdir(), 'scratch-'));
     try {
-      const gone = spawn(process.execPath, ['-e', '']);
-      await new Promise((resolveExit) => gone.once('exit', resolveExit));
-      const dead = String(gone.pid);
+      const dead = await deadPid();
       const orphans = [join(root, `compute-tasks-${dead}-Ab12Cd`), join(root, `duckdb-spill-${dead}-0a1b2c3d-4e5f`)];
       const kept = [
         join(root, `compute-tasks-${process.pid}-Xy34Zw`),

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { resolveDatasetFolder } from '../../../storage/datasets.js';
@@ -23,9 +22,7 @@ export async function resolveLoanLayers(dataDir: string, dataset: string): Promi
   for (const table of LOAN_RAW_TABLES) {
     const file = RAW_TABLES[table].file;
     const path = join(rawDir, file);
-    try {
-      await access(path);
-    } catch {
+    if (!(await fileExists(path))) {
       throw new DataValidationError(`Dataset "${dataset}" lacks ${file}`, { file, table });
     }
     fingerprints[table] = await sha256File(path);
