@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, it } from 'node:test';
 
+import { PER_TABLE_DUCKDB } from '../../src/pipelines/loan/medallion/schemas.js';
 import { duckDbMemoryLimit, jsonText, withDuckDb } from '../../src/storage/duckdb.js';
 
 describe('withDuckDb', () => {
@@ -21,6 +22,19 @@ describe('withDuckDb', () => {
     });
     // DuckDB reports the limit in its own units (300MB = 286.1 MiB).
     assert.match(setting, /^286\.\d MiB$/);
+  });
+
+  it("a loan table's bronze or silver instance runs on one thread with a quarter of the budget", async () => {
+    delete process.env.DUCKDB_MEMORY_LIMIT;
+    const settings = await withDuckDb(async (conn) => {
+      const reader = await conn.runAndReadAll(
+        `SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory`,
+      );
+      const [row] = reader.getRowObjectsJson();
+      return { threads: Number(row.threads), memory: jsonText(row.memory) };
+    }, PER_TABLE_DUCKDB);
+    // 250MB in DuckDB's units.
+    assert.deepEqual(settings, { threads: 1, memory: '238.4 MiB' });
   });
 
   it('an instance opened with a share gets that share of the budget; a budget that is no size is refused', () => {
