@@ -43,6 +43,61 @@ export function median(values: ArrayLike<number>): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * The median of the values that are not NaN (NaN when none is), by selection rather than a sort: linear time.
+ * The loan encoder takes one per encoded column of the training rows; two sorts each cost it about 0.1 s a fit.
+ */
+export function medianWithoutNaN(values: ArrayLike<number>): number {
+  const present = withoutNaN(values);
+  const n = present.length;
+  if (n === 0) return Number.NaN;
+  const k = n >> 1;
+  selectInPlace(present, k);
+  if (n % 2 === 1) return present[k];
+  // After the selection everything before k is at most present[k]: the lower middle is their largest.
+  let lower = present[0];
+  for (let i = 1; i < k; i++) if (present[i] > lower) lower = present[i];
+  return (lower + present[k]) / 2;
+}
+
+function withoutNaN(values: ArrayLike<number>): Float64Array {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) count++;
+  const out = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[k++] = values[i];
+  return out;
+}
+
+/** Hoare's selection: reorders `a` so that a[k] is its k-th smallest, nothing before it larger, nothing after smaller. */
+function selectInPlace(a: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot keeps sorted and constant runs (one-hot columns) from going quadratic.
+    const x = a[lo];
+    const y = a[(lo + hi) >> 1];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return; // a[j+1 .. i-1] all equal the pivot
+  }
+}
+
 /** x limited to [lo, hi]; NaN stays NaN. */
 export function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
@@ -57,12 +112,7 @@ export function labelsAtThreshold(proba: ArrayLike<number>, threshold: number): 
 
 /** Ascending copy of the values without NaN. */
 export function sortedWithoutNaN(values: ArrayLike<number>): Float64Array {
-  let count = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) count++;
-  const out = new Float64Array(count);
-  let k = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[k++] = values[i];
-  return out.sort();
+  return withoutNaN(values).sort();
 }
 
 /**

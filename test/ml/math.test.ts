@@ -8,6 +8,7 @@ import {
   log1pExp,
   logSumExp,
   median,
+  medianWithoutNaN,
   searchSortedLeft,
   sigmoid,
   sortedWithoutNaN,
@@ -34,6 +35,34 @@ void describe('median', () => {
     const values = [3, 1, 2];
     median(values);
     assert.deepEqual(values, [3, 1, 2]);
+  });
+});
+
+void describe('medianWithoutNaN', () => {
+  void it('equals the sorted median of the values that are not NaN, on ties, runs and one-hot columns', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const shapes: ((i: number, n: number) => number)[] = [
+      () => random(),
+      () => Math.floor(random() * 4), // many ties
+      () => (random() < 0.2 ? 1 : 0), // one-hot
+      (i) => i, // sorted
+      (i, n) => n - i, // reversed
+      () => 5, // constant
+      () => (random() < 0.3 ? Number.NaN : random() * 100 - 50),
+    ];
+    for (const shape of shapes) {
+      for (const n of [1, 2, 3, 4, 10, 101, 1000, 1001]) {
+        const values = Float64Array.from({ length: n }, (_, i) => shape(i, n));
+        const present = values.filter((v) => !Number.isNaN(v));
+        const expected = present.length === 0 ? Number.NaN : median(present);
+        const copy = values.slice();
+        assert.deepEqual(medianWithoutNaN(values), expected, `${shape.toString()} n=${n}`);
+        assert.deepEqual(values, copy, 'input untouched');
+      }
+    }
+    assert.ok(Number.isNaN(medianWithoutNaN([Number.NaN, Number.NaN])));
+    assert.equal(medianWithoutNaN([Number.NaN, 4, 1, Number.NaN, 3, 2]), 2.5);
   });
 });
 

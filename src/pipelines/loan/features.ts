@@ -3,8 +3,9 @@
  * and encoding into the classifiers' column matrix. Pure code (it runs on compute threads too); reading
  * gold from Parquet is in gold-columns.ts.
  */
-import { median, sortedWithoutNaN } from '../../ml/math.js';
+import { medianWithoutNaN } from '../../ml/math.js';
 import type { FeatureColumns } from '../../ml/tabular-input.js';
+import type { ScoringInput } from '../scoring-input.js';
 import { GOLD_NUMERIC_FEATURES } from './medallion/schemas.js';
 
 /** A categorical gold column: a code per row into `dictionary` (-1 = missing or empty). */
@@ -58,8 +59,8 @@ export function allRows(n: number): Int32Array {
 
 /** An all-missing column imputes 0 (median of nothing is NaN). */
 function imputationMedian(values: ArrayLike<number>): number {
-  const present = sortedWithoutNaN(values);
-  return present.length === 0 ? 0 : median(present);
+  const value = medianWithoutNaN(values);
+  return Number.isNaN(value) ? 0 : value;
 }
 
 /** Fits the encoder on the gold rows `rows` (the training rows): one-hot levels and imputation medians. */
@@ -126,38 +127,48 @@ export type ReadNumberText = (text: string, row: number, name: string) => number
 const readPlainNumber: ReadNumberText = (text) => (text.trim() === '' ? null : Number(text));
 
 /**
- * Encodes raw records (the predict API's applicant rows) as the model's column matrix, in one pass per input
- * column (the passes stay monomorphic; a pass per row reading 50 names is several times slower). Undefined, null
- * and strings `readText` reads as null are absent; a value that is no finite number encodes as NaN (the median
- * with `impute`).
+ * Encodes raw records (the predict API's applicant rows or columns) as the model's column matrix, in one pass
+ * per input column (the passes stay monomorphic; a pass per row reading 50 names is several times slower).
+ * Undefined, null and strings `readText` reads as null are absent; a value that is no finite number encodes as
+ * NaN (the median with `impute`).
  */
 export function encodeLoanRecords(
   encoder: LoanFeatureEncoder,
-  records: Record<string, unknown>[],
+  input: ScoringInput,
   impute = false,
   readText: ReadNumberText = readPlainNumber,
 ): EncodedRecords {
-  const n = records.length;
+  const n = input.nRows;
   const absent = new Uint8Array((encoder.numeric.length + encoder.categorical.length) * n);
   const absentCounts = new Uint16Array(n);
+  const markAllAbsent = (base: number) => {
+    absent.fill(1, base, base + n);
+    for (let i = 0; i < n; i++) absentCounts[i]++;
+  };
   const columns: Float64Array[] = [];
   encoder.numeric.forEach((name, j) => {
     const fill = impute ? (encoder.medians[j] ?? 0) : Number.NaN;
     const out = new Float64Array(n);
     const base = j * n;
-    for (let i = 0; i < n; i++) {
-      const value = records[i][name];
-      let number: number | null;
-      if (typeof value === 'number') number = value;
-      else if (value === undefined || value === null) number = null;
-      else if (typeof value === 'string') number = readText(value, i, name);
-      else number = Number(value);
-      if (number === null) {
-        absent[base + i] = 1;
-        absentCounts[i]++;
-        out[i] = fill;
-      } else {
-        out[i] = Number.isFinite(number) ? number : fill;
+    const values = input.column(name);
+    if (values === undefined) {
+      markAllAbsent(base);
+      out.fill(fill);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const value = values[i];
+        let number: number | null;
+        if (typeof value === 'number') number = value;
+        else if (value === undefined || value === null) number = null;
+        else if (typeof value === 'string') number = readText(value, i, name);
+        else number = Number(value);
+        if (number === null) {
+          absent[base + i] = 1;
+          absentCounts[i]++;
+          out[i] = fill;
+        } else {
+          out[i] = Number.isFinite(number) ? number : fill;
+        }
       }
     }
     columns.push(out);
@@ -165,15 +176,19 @@ export function encodeLoanRecords(
   encoder.categorical.forEach(({ name, levels }, c) => {
     const outs = levels.map(() => new Float64Array(n));
     const base = (encoder.numeric.length + c) * n;
-    for (let i = 0; i < n; i++) {
-      const value = records[i][name];
-      if (value === undefined || value === null) {
-        absent[base + i] = 1;
-        absentCounts[i]++;
-        continue;
+    const values = input.column(name);
+    if (values === undefined) markAllAbsent(base);
+    else {
+      for (let i = 0; i < n; i++) {
+        const value = values[i];
+        if (value === undefined || value === null) {
+          absent[base + i] = 1;
+          absentCounts[i]++;
+          continue;
+        }
+        const level = levels.indexOf(value as string);
+        if (level >= 0) outs[level][i] = 1;
       }
-      const level = levels.indexOf(value as string);
-      if (level >= 0) outs[level][i] = 1;
     }
     columns.push(...outs);
   });
