@@ -59,6 +59,30 @@ function changeFailure(err: unknown): unknown {
   return err;
 }
 
+/**
+ * What the server answers when the registry's workflow task failed while it took the update. Seen once under
+ * heavy load: the task timed out, then the server refused the worker's acceptance of the update (the SDK bug
+ * reported as temporalio/sdk-rust#888). The server calls it transient, and a change is idempotent by its update
+ * id, so the change is simply sent again.
+ */
+const TRANSIENT_UPDATE_FAILURE = /unexpected workflow task failure/i;
+
+/** Sends a change again after each delay while the server answers with a transient update failure. */
+export async function retryingTransientUpdateFailures<T>(
+  send: () => Promise<T>,
+  delaysMs: readonly number[] = [250, 1000, 4000],
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const transient = err instanceof Error && TRANSIENT_UPDATE_FAILURE.test(err.message);
+      if (!transient || attempt >= delaysMs.length) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
+    }
+  }
+}
+
 export interface ChangeOptions {
   taskQueue: string;
   /** One id per request or run: the same id again changes nothing twice. */
@@ -73,11 +97,14 @@ export async function promoteChampion(
   { taskQueue, updateId }: ChangeOptions,
 ): Promise<ChampionStateBody> {
   try {
-    return await client.workflow.executeUpdateWithStart(promoteChampionUpdate, {
-      updateId,
-      args: [change],
-      startWorkflowOperation: registryStart(taskQueue, target),
-    });
+    return await retryingTransientUpdateFailures(() =>
+      client.workflow.executeUpdateWithStart(promoteChampionUpdate, {
+        updateId,
+        args: [change],
+        // A fresh operation per attempt: one is spent once used.
+        startWorkflowOperation: registryStart(taskQueue, target),
+      }),
+    );
   } catch (err) {
     throw changeFailure(err);
   }
@@ -91,11 +118,14 @@ export async function rollbackChampion(
   { taskQueue, updateId }: ChangeOptions,
 ): Promise<ChampionStateBody> {
   try {
-    return await client.workflow.executeUpdateWithStart(rollbackChampionUpdate, {
-      updateId,
-      args: [change],
-      startWorkflowOperation: registryStart(taskQueue, target),
-    });
+    return await retryingTransientUpdateFailures(() =>
+      client.workflow.executeUpdateWithStart(rollbackChampionUpdate, {
+        updateId,
+        args: [change],
+        // A fresh operation per attempt: one is spent once used.
+        startWorkflowOperation: registryStart(taskQueue, target),
+      }),
+    );
   } catch (err) {
     throw changeFailure(err);
   }
