@@ -2,7 +2,7 @@
  * Prediction latency over HTTP (not a test): the whole stack as `npm start` runs it (dev server, worker, API on
  * a port), models trained through the API on the real data (Mall customers: K-Means and GMM; the CS611 loan
  * files: the champion), then `POST /models/:id/predict` timed from a client after a warm-up: one row and 1,000
- * rows, p50 and p99. Writes bench/results/predict.md and prints it.
+ * rows (sent as rows and as columns), p50 and p99. Writes bench/results/predict.md and prints it.
  *
  *   npx tsx bench/predict.ts [--requests 2000] [--batches 200] [--out FILE.md]
  *
@@ -24,6 +24,12 @@ import { startBenchStack } from './support/stack.js';
 const SHARED = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('./results/predict.md', import.meta.url));
 const MALL_FEATURES = ['Annual Income (k$)', 'Spending Score (1-100)'];
+
+/** The rows as the body's `columns`: an array per column name (null where a row lacks the column). */
+function asColumns(rows: Record<string, unknown>[]): Record<string, unknown[]> {
+  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  return Object.fromEntries(names.map((name) => [name, rows.map((row) => row[name] ?? null)]));
+}
 
 function log(line: string): void {
   console.log(`[bench:predict] ${line}`);
@@ -84,22 +90,26 @@ async function main(): Promise<void> {
     const cases: PredictCase[] = [];
     for (const model of models) {
       const path = `/models/${model.modelId}/predict`;
-      for (const [rowsPerRequest, count] of [
-        [1, requests],
-        [1000, batches],
+      // A batch goes both ways the API takes it: rows (an object per row) and columns (an array per column).
+      for (const [rowsPerRequest, count, shape] of [
+        [1, requests, 'rows'],
+        [1000, batches, 'rows'],
+        [1000, batches, 'columns'],
       ] as const) {
-        const body = { rows: model.rows.slice(0, rowsPerRequest) };
+        const rows = model.rows.slice(0, rowsPerRequest);
+        const body = shape === 'rows' ? { rows } : { columns: asColumns(rows) };
         // Warm-up first (JIT, model cache, the socket), from the client process that then times the rest.
         const times = await timeRequests(api, path, body, Math.min(200, count), count);
         cases.push({
           model: model.label,
           modelId: model.modelId,
           rows: rowsPerRequest,
+          shape,
           requests: count,
           p50: percentile(times, 0.5),
           p99: percentile(times, 0.99),
         });
-        log(`${model.label}, ${rowsPerRequest} row(s): p50 ${cases.at(-1)?.p50.toFixed(2)} ms`);
+        log(`${model.label}, ${rowsPerRequest} row(s) as ${shape}: p50 ${cases.at(-1)?.p50.toFixed(2)} ms`);
       }
     }
     const markdown = predictReport({ cases, cpu: cpuModel(), loadAtStart, loadAtEnd: loadAverage() });

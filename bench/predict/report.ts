@@ -5,6 +5,8 @@ export interface PredictCase {
   model: string;
   modelId: string;
   rows: number;
+  /** The body's shape: `rows` (an object per row) or `columns` (an array per column). */
+  shape: 'rows' | 'columns';
   requests: number;
   p50: number;
   p99: number;
@@ -29,16 +31,19 @@ export function predictReport(input: {
     '',
     'Client-side milliseconds per `POST /models/:modelId/predict` (the whole stack of `npm start` on this machine,',
     'keep-alive `node:http` from a client process of its own, one request at a time, after a warm-up; the body',
-    'serialised once). Models trained through the API on the real data.',
+    'serialised once). Models trained through the API on the real data. Body: `{rows: [...]}` (an object per row)',
+    'or `{columns: {...}}` (the same rows, an array per column).',
     '',
-    '| model | rows per request | requests | p50 ms | p99 ms | target |',
-    '| --- | ---: | ---: | ---: | ---: | --- |',
+    '| model | rows per request | body | requests | p50 ms | p99 ms | target |',
+    '| --- | ---: | --- | ---: | ---: | ---: | --- |',
   ];
   for (const c of input.cases) {
     const target = TARGET_MS[c.rows];
     const value = target ? c[target.metric] : NaN;
     const verdict = target ? `${target.metric} ≤ ${target.ms} ms: ${value <= target.ms ? 'met' : 'missed'}` : '';
-    lines.push(`| ${c.model} | ${c.rows} | ${c.requests} | ${c.p50.toFixed(2)} | ${c.p99.toFixed(2)} | ${verdict} |`);
+    lines.push(
+      `| ${c.model} | ${c.rows} | ${c.shape} | ${c.requests} | ${c.p50.toFixed(2)} | ${c.p99.toFixed(2)} | ${verdict} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -94,14 +94,30 @@ export const RunCancelAccepted = Type.Object(
   { description: 'Cancellation requested: running activities stop at their next checkpoint; the run ends cancelled' },
 );
 
+/** Rows per predict request, in either shape. */
+export const PREDICT_MAX_ROWS = 10_000;
+
 export const PredictRequest = Type.Object(
   {
-    rows: Type.Array(Type.Object({}, { additionalProperties: true }), {
-      minItems: 1,
-      maxItems: 10000,
-      description: 'Raw rows keyed by column name, as in the training CSV',
-    }),
+    rows: Type.Optional(
+      Type.Array(Type.Object({}, { additionalProperties: true }), {
+        minItems: 1,
+        maxItems: PREDICT_MAX_ROWS,
+        description: 'Raw rows keyed by column name, as in the training CSV',
+      }),
+    ),
+    columns: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Array(Type.Unknown(), { minItems: 1, maxItems: PREDICT_MAX_ROWS, description: 'A value per row' }),
+        {
+          description:
+            'The same rows as columns: an array per column name, all of one length (pandas `to_dict("list")`). ' +
+            'For large batches: a third of the bytes of rows, and read about twice as fast',
+        },
+      ),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Exactly one of `rows` and `columns`' },
 );
 export type PredictBody = Static<typeof PredictRequest>;

@@ -120,6 +120,16 @@ describe('segmentation API against a real worker and dev server', () => {
       assert.equal(p.probabilities.length, result.optimalK);
       assert.equal(p.cluster, p.probabilities.indexOf(Math.max(...p.probabilities)));
     }
+
+    // The same rows as columns: the same answer.
+    const fromColumns = await app.inject({
+      method: 'POST',
+      headers: authHeaders(),
+      url: `/models/${modelId}/predict`,
+      payload: { columns: { BALANCE: [1500, '20'], PURCHASES: [300, '5000'], CREDIT_LIMIT: [4000, '12000'] } },
+    });
+    assert.equal(fromColumns.statusCode, 200);
+    assert.deepEqual(fromColumns.json(), predicted.json());
   });
 
   it('rejects bad input with a 400 naming the problem, and starts or writes nothing', async () => {
@@ -221,6 +231,21 @@ describe('segmentation API against a real worker and dev server', () => {
     });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.json<{ message: string }>().message, /Row 0 lacks feature "CREDIT_LIMIT"/);
+    for (const [payload, message] of [
+      [{ columns: { BALANCE: [1, 2], PURCHASES: [2], CREDIT_LIMIT: [3, 4] } }, /Column "PURCHASES" has 1 values/],
+      [{ rows: [{ BALANCE: 1 }], columns: { BALANCE: [1] } }, /exactly one of "rows"/],
+      [{}, /exactly one of "rows"/],
+      [{ columns: { BALANCE: [] } }, /must NOT have fewer than 1 items/],
+    ] as const) {
+      const refused = await app.inject({
+        method: 'POST',
+        headers: authHeaders(),
+        url: `/models/${modelId}/predict`,
+        payload,
+      });
+      assert.equal(refused.statusCode, 400, JSON.stringify(payload));
+      assert.match(refused.json<{ message: string }>().message, message);
+    }
   });
 
   it('serves the OpenAPI document at /docs', async () => {

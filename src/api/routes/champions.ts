@@ -157,7 +157,7 @@ const championRoutes: FastifyPluginAsync = async (app) => {
       const champion = await readChampion(client, request.params);
       if (!champion) throw notFound(request.params);
       const artifact = await modelCacheFor(config.modelStoreDir).load(champion.modelId);
-      return scoreRows(artifact, request.body.rows as Record<string, unknown>[]);
+      return scoreRows(artifact, request.body);
     },
   );
 };

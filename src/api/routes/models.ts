@@ -68,7 +68,7 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       // Cached: a prediction must not re-read and parse the artifact (see storage/model-cache.ts).
       const artifact = await modelCacheFor(config.modelStoreDir).load(request.params.modelId);
-      return scoreRows(artifact, request.body.rows as Record<string, unknown>[]);
+      return scoreRows(artifact, request.body);
     },
   );
 };

@@ -4,6 +4,7 @@ import { labelsAtThreshold } from '../../ml/math.js';
 import { encodeLoanRecords, type ReadNumberText } from './features.js';
 import { parseRawNumber } from './medallion/raw-values.js';
 import type { LoanModelArtifact } from './model.js';
+import type { ScoringInput } from '../scoring-input.js';
 
 export interface ApplicantPrediction {
   prediction: number;
@@ -13,14 +14,14 @@ export interface ApplicantPrediction {
 }
 
 /**
- * Scores raw applicant rows keyed by gold feature names. Numbers may come as strings with the raw files'
+ * Scores raw applicant rows (or columns) keyed by gold feature names. Numbers may come as strings with the raw files'
  * dirt ("52312.68_"), read by the same rule as the silver layer; a missing feature (absent, null, blank or a
  * placeholder) is allowed but named in `missingFeatures`; a row with none of the model's features, or a value
  * that is no number, is bad input (the first such row is named).
  */
 export function scoreLoanApplicants(
   artifact: LoanModelArtifact,
-  rows: Record<string, unknown>[],
+  input: ScoringInput,
 ): { modelId: string; threshold: number; predictions: ApplicantPrediction[] } {
   const { classifier, encoder, threshold } = artifact.model;
   const inputs = [...encoder.numeric, ...encoder.categorical.map((c) => c.name)];
@@ -35,7 +36,7 @@ export function scoreLoanApplicants(
   };
   const { x, absent, absentCounts } = encodeLoanRecords(
     encoder,
-    rows,
+    input,
     classifier.kind === 'logistic-regression',
     readText,
   );
@@ -55,7 +56,7 @@ export function scoreLoanApplicants(
   }
   const proba = predictProba(classifier, x);
   const prediction = labelsAtThreshold(proba, threshold);
-  const n = rows.length;
+  const n = input.nRows;
   const predictions: ApplicantPrediction[] = [];
   for (let i = 0; i < n; i++) {
     const missingFeatures: string[] = [];

@@ -4,6 +4,7 @@ import { predictKMeans } from '../../ml/kmeans.js';
 import { transformMinMax, type fitMinMaxScaler } from '../../ml/minmax-scaler.js';
 import { DataValidationError } from '../../failures.js';
 import type { ModelArtifact } from '../../storage/model-store.js';
+import type { ScoringInput } from '../scoring-input.js';
 import type { SegmentationAlgorithm, TestPrediction } from './contract.js';
 
 export type MinMaxScaler = ReturnType<typeof fitMinMaxScaler>;
@@ -54,11 +55,12 @@ export function assignClusters(model: SegmentationModel, rows: (number | null)[]
   return predictions;
 }
 
-/** Pulls the model's features out of raw rows; a missing or non-numeric value is bad input naming row and column. */
-export function numericFeatureRows(rows: Record<string, unknown>[], features: string[]): number[][] {
-  return rows.map((row, rowIndex) =>
-    features.map((feature) => {
-      const value = row[feature];
+/** Pulls the model's features out of raw rows (or columns), row by row; a missing or non-numeric value is bad input naming row and column. */
+export function numericFeatureRows(input: ScoringInput, features: string[]): number[][] {
+  const columns = features.map((feature) => input.column(feature));
+  return Array.from({ length: input.nRows }, (_, rowIndex) =>
+    features.map((feature, f) => {
+      const value = columns[f]?.[rowIndex];
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof number !== 'number' || !Number.isFinite(number)) {
         throw new DataValidationError(
@@ -76,9 +78,9 @@ export function numericFeatureRows(rows: Record<string, unknown>[], features: st
 /** Scores raw rows (scaled with the model's own scaler): a cluster each and, for a GMM, its probabilities. */
 export function scoreSegmentationRows(
   artifact: ModelArtifact<SegmentationModel>,
-  rows: Record<string, unknown>[],
+  input: ScoringInput,
 ): { modelId: string; predictions: { cluster: number | null; probabilities?: number[] }[] } {
-  const predictions = assignClusters(artifact.model, numericFeatureRows(rows, artifact.model.features));
+  const predictions = assignClusters(artifact.model, numericFeatureRows(input, artifact.model.features));
   return {
     modelId: artifact.modelId,
     predictions: predictions.map(({ cluster, probabilities }) => ({

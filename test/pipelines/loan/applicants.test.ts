@@ -16,6 +16,7 @@ import {
 import { readGoldColumns } from '../../../src/pipelines/loan/gold-columns.js';
 import { parseRawNumber } from '../../../src/pipelines/loan/medallion/raw-values.js';
 import type { LoanModelArtifact } from '../../../src/pipelines/loan/model.js';
+import { columnsInput, rowsInput } from '../../../src/pipelines/scoring-input.js';
 import { sqlString, withDuckDb } from '../../../src/storage/duckdb.js';
 import { writeGoldFixture } from './gold-fixture.js';
 
@@ -96,7 +97,7 @@ describe('scoring raw applicant rows', () => {
   it('gives the per-row reading: the same probabilities and missing features for each model kind', () => {
     const rows = dirtyRows();
     for (const artifact of artifacts) {
-      const { predictions } = scoreLoanApplicants(artifact, rows);
+      const { predictions } = scoreLoanApplicants(artifact, rowsInput(rows));
       const expected = referenceScore(artifact, rows);
       assert.equal(predictions.length, rows.length);
       predictions.forEach((p, i) => {
@@ -110,12 +111,33 @@ describe('scoring raw applicant rows', () => {
     }
   });
 
+  it('scores the same rows sent as columns alike; a feature no row has is missing from every row', () => {
+    const rows = dirtyRows();
+    const names = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((name) => name !== 'Age');
+    // As JSON carries them: an absent key becomes null in its column.
+    const columns = Object.fromEntries(names.map((name) => [name, rows.map((row) => row[name] ?? null)]));
+    for (const artifact of artifacts) {
+      const fromColumns = scoreLoanApplicants(artifact, columnsInput(columns)).predictions;
+      const withoutAge = rows.map(({ Age: _age, ...row }) => row);
+      assert.deepEqual(fromColumns, scoreLoanApplicants(artifact, rowsInput(withoutAge)).predictions);
+      for (const p of fromColumns) assert.ok(p.missingFeatures.includes('Age'));
+    }
+    assert.throws(
+      () =>
+        scoreLoanApplicants(
+          artifacts[0],
+          columnsInput({ ...columns, Age: rows.map((_, i) => (i === 3 ? 'old' : 30)) }),
+        ),
+      /^DataValidationError: Row 3 has a non-numeric "Age": "old"/,
+    );
+  });
+
   it('names the first bad row, whichever check fails there', () => {
     const [artifact] = artifacts;
     const good = records[0];
     const fail = (rows: Record<string, unknown>[]): string => {
       try {
-        scoreLoanApplicants(artifact, rows);
+        scoreLoanApplicants(artifact, rowsInput(rows));
       } catch (err) {
         assert.ok(err instanceof DataValidationError);
         return err.message;

@@ -13,6 +13,7 @@ import {
 } from '../../../src/pipelines/loan/features.js';
 import { readGoldColumns } from '../../../src/pipelines/loan/gold-columns.js';
 import { GOLD_CATEGORICAL_FEATURES, GOLD_NUMERIC_FEATURES } from '../../../src/pipelines/loan/medallion/schemas.js';
+import { rowsInput } from '../../../src/pipelines/scoring-input.js';
 import { sqlString, withDuckDb } from '../../../src/storage/duckdb.js';
 import { writeGoldFixture } from './gold-fixture.js';
 
@@ -80,7 +81,7 @@ describe('loan features as columns', () => {
     const rows = allRows(gold.nRows);
     for (const impute of [false, true]) {
       const columns = encodeGoldColumns(encoder, gold, rows, impute);
-      const fromRecords = encodeLoanRecords(encoder, records, impute);
+      const fromRecords = encodeLoanRecords(encoder, rowsInput(records), impute);
       assert.equal(columns.columns.length, encoder.featureNames.length);
       assert.deepEqual(columns, fromRecords.x);
     }
