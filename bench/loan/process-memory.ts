@@ -42,20 +42,29 @@ export interface MemoryPeaks {
   /** Largest RSS each process reached, by name (same-named processes: the largest). */
   byProcess: Record<string, number>;
   samples: number;
+  /** Each sample's wall-clock time and summed RSS, to find the peak of a stage of the run. */
+  timeline: { atMs: number; totalBytes: number }[];
+}
+
+/** Largest summed RSS sampled between two wall-clock times (0 when no sample fell inside). */
+export function peakBetween(peaks: MemoryPeaks, fromMs: number, toMs: number): number {
+  let peak = 0;
+  for (const sample of peaks.timeline)
+    if (sample.atMs >= fromMs && sample.atMs <= toMs) peak = Math.max(peak, sample.totalBytes);
+  return peak;
 }
 
 /** Samples the tree every `everyMs` until stopped; Linux only (/proc). */
 export function sampleMemory(everyMs = 250): { stop(): Promise<MemoryPeaks> } {
-  const peaks: MemoryPeaks = { totalBytes: 0, byProcess: {}, samples: 0 };
+  const peaks: MemoryPeaks = { totalBytes: 0, byProcess: {}, samples: 0, timeline: [] };
   let running = true;
   const loop = (async () => {
     while (running) {
       const tree = await processTree();
       peaks.samples++;
-      peaks.totalBytes = Math.max(
-        peaks.totalBytes,
-        tree.reduce((sum, p) => sum + p.rssBytes, 0),
-      );
+      const totalBytes = tree.reduce((sum, p) => sum + p.rssBytes, 0);
+      peaks.timeline.push({ atMs: Date.now(), totalBytes });
+      peaks.totalBytes = Math.max(peaks.totalBytes, totalBytes);
       for (const p of tree) peaks.byProcess[p.name] = Math.max(peaks.byProcess[p.name] ?? 0, p.rssBytes);
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }

@@ -10,7 +10,7 @@ import { startBenchStack } from '../support/stack.js';
 import { fixed, markdownTable } from '../support/markdown.js';
 import { cpuModel, loadAverage, today } from '../support/report.js';
 import { activitySpans, stageStats, type StageStats } from '../support/workflow-history.js';
-import { sampleMemory, type MemoryPeaks } from './process-memory.js';
+import { peakBetween, sampleMemory, type MemoryPeaks } from './process-memory.js';
 import { writeReplicatedLoanFilesInChild } from './replicate.js';
 import { REAL_LOAN_DIR } from './setup.js';
 
@@ -173,11 +173,12 @@ export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: numb
     '',
     "## Where the time goes (from each run's Temporal history)",
     '',
-    'Span: first scheduled → last completed of that activity type. Queue: longest scheduled → started wait.',
+    'Span: first scheduled → last completed of that activity type. Queue: longest scheduled → started wait. Peak MB:',
+    'the largest summed resident memory of the stack sampled within the span.',
     '',
     markdownTable(
-      'Scale | Stage (activity type) | Activities | Span s | Longest s | Slowest | Queue s',
-      'llrrrlr',
+      'Scale | Stage (activity type) | Activities | Span s | Longest s | Slowest | Queue s | Peak MB (all processes)',
+      'llrrrlrr',
       runs.flatMap((r) =>
         r.stages.map((s) => [
           `${r.scale}×`,
@@ -187,6 +188,7 @@ export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: numb
           fixed(s.longestSeconds),
           s.slowestLabel,
           fixed(s.queueSeconds),
+          mb(peakBetween(r.memory, s.firstScheduledMs, s.lastCompletedMs)),
         ]),
       ),
     ),

@@ -25,6 +25,9 @@ export interface StageStats {
   queueSeconds: number;
   /** Argument (table or model kind) of the longest activity of the group. */
   slowestLabel: string;
+  /** Wall-clock ms of the first scheduled and the last completed activity of the group. */
+  firstScheduledMs: number;
+  lastCompletedMs: number;
 }
 
 function timestampMs(ts: HistoryEvent['eventTime']): number {
@@ -78,12 +81,18 @@ export function workflowServerSeconds(history: History): number {
 export function stageStats(spans: ActivitySpan[]): StageStats[] {
   const groups = new Map<string, ActivitySpan[]>();
   for (const span of spans) groups.set(span.type, [...(groups.get(span.type) ?? []), span]);
-  return [...groups.entries()].map(([type, group]) => ({
-    type,
-    count: group.length,
-    spanSeconds: (Math.max(...group.map((g) => g.completedMs)) - Math.min(...group.map((g) => g.scheduledMs))) / 1000,
-    longestSeconds: Math.max(...group.map((g) => g.completedMs - g.startedMs)) / 1000,
-    queueSeconds: Math.max(...group.map((g) => g.startedMs - g.scheduledMs)) / 1000,
-    slowestLabel: [...group].sort((a, b) => b.completedMs - b.startedMs - (a.completedMs - a.startedMs))[0].label,
-  }));
+  return [...groups.entries()].map(([type, group]) => {
+    const firstScheduledMs = Math.min(...group.map((g) => g.scheduledMs));
+    const lastCompletedMs = Math.max(...group.map((g) => g.completedMs));
+    return {
+      type,
+      count: group.length,
+      spanSeconds: (lastCompletedMs - firstScheduledMs) / 1000,
+      longestSeconds: Math.max(...group.map((g) => g.completedMs - g.startedMs)) / 1000,
+      queueSeconds: Math.max(...group.map((g) => g.startedMs - g.scheduledMs)) / 1000,
+      slowestLabel: [...group].sort((a, b) => b.completedMs - b.startedMs - (a.completedMs - a.startedMs))[0].label,
+      firstScheduledMs,
+      lastCompletedMs,
+    };
+  });
 }
