@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 
 import type { ComputeTask } from './task.js';
-import { removeTaskBundles, taskBundlePath, taskBundleUrl } from './task-bundle.js';
+import { buildTaskBundles, removeTaskBundles, taskBundlePath, taskBundleUrl } from './task-bundle.js';
 import { WARM_UP_MODULE, type WarmUpInput } from './warm-up.js';
 
 export { defineComputeTask, type ComputeTask } from './task.js';
@@ -96,6 +96,7 @@ export function runCompute<TInput, TOutput>(
  */
 export async function warmComputePool(tasks: readonly ComputeTask<never, unknown>[]): Promise<number> {
   const threads = computeThreads();
+  await buildTaskBundles([...tasks.map((task) => task.moduleUrl), WARM_UP_MODULE]);
   const input: WarmUpInput = {
     bundleUrls: [...new Set(tasks.map((task) => taskBundleUrl(task.moduleUrl)))],
     arrived: new Int32Array(new SharedArrayBuffer(4)),

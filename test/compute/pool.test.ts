@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { setImmediate as nextTick } from 'node:timers/promises';
 
@@ -25,6 +26,20 @@ async function ticksWhile<T>(work: Promise<T>): Promise<{ result: T; ticks: numb
   return { result: await settled, ticks };
 }
 
+/** Live esbuild processes whose parent is this process (zombies, already exited, are not counted). */
+async function esbuildChildren(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    const field = (key: string) => new RegExp(`^${key}:\\s*(\\S+)`, 'm').exec(status)?.[1];
+    if (field('Name') === 'esbuild' && field('PPid') === String(process.pid) && field('State') !== 'Z') {
+      pids.push(Number(entry));
+    }
+  }
+  return pids;
+}
+
 /** Runs the enclosing suite on a fresh pool of `threads` threads, and restores COMPUTE_THREADS after it. */
 function withPoolOf(threads: number): void {
   const previous = process.env.COMPUTE_THREADS;
@@ -43,8 +58,14 @@ describe('compute pool', () => {
   // Two threads even on a one-core machine, so the rendezvous below can happen.
   withPoolOf(2);
 
-  it('warming starts every thread and loads the task modules there', async () => {
+  it('warming starts every thread and loads the task modules there, and leaves no bundler running', async () => {
+    const before = await esbuildChildren();
     assert.equal(await warmComputePool([squareTask, rendezvousTask, spinTask]), 2);
+    // The bundles were built by an esbuild service of this process (tsx's own, if running, is older): it is gone.
+    for (let waited = 0; (await esbuildChildren()).some((pid) => !before.includes(pid)); waited++) {
+      assert.ok(waited < 100, 'an esbuild service started by the warm-up is still running');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   it('runs a task module on a thread and returns its result', async () => {
