@@ -88,30 +88,37 @@ async function main(): Promise<void> {
       { label: 'loan champion (CS611)', modelId: loanResult.championModelId, rows: loanRows },
     ];
     const cases: PredictCase[] = [];
-    for (const model of models) {
-      const path = `/models/${model.modelId}/predict`;
-      // A batch goes both ways the API takes it: rows (an object per row) and columns (an array per column).
-      for (const [rowsPerRequest, count, shape] of [
-        [1, requests, 'rows'],
-        [1000, batches, 'rows'],
-        [1000, batches, 'columns'],
-      ] as const) {
+    // Each batch shape goes to the three models in turn (one request each, round after round), so the
+    // machine's slow spells fall on all three alike. A batch goes both ways the API takes it: rows (an object
+    // per row) and columns (an array per column).
+    for (const [rowsPerRequest, count, shape] of [
+      [1, requests, 'rows'],
+      [1000, batches, 'rows'],
+      [1000, batches, 'columns'],
+    ] as const) {
+      const targets = models.map((model) => {
         const rows = model.rows.slice(0, rowsPerRequest);
-        const body = shape === 'rows' ? { rows } : { columns: asColumns(rows) };
-        // Warm-up first (JIT, model cache, the socket), from the client process that then times the rest.
-        const times = await timeRequests(api, path, body, Math.min(200, count), count);
+        return {
+          path: `/models/${model.modelId}/predict`,
+          body: shape === 'rows' ? { rows } : { columns: asColumns(rows) },
+        };
+      });
+      // Warm-up first (JIT, model cache, the socket), from the client process that then times the rest.
+      const times = await timeRequests(api, targets, Math.min(200, count), count);
+      models.forEach((model, m) => {
         cases.push({
           model: model.label,
           modelId: model.modelId,
           rows: rowsPerRequest,
           shape,
           requests: count,
-          p50: percentile(times, 0.5),
-          p99: percentile(times, 0.99),
+          p50: percentile(times[m], 0.5),
+          p99: percentile(times[m], 0.99),
         });
         log(`${model.label}, ${rowsPerRequest} row(s) as ${shape}: p50 ${cases.at(-1)?.p50.toFixed(2)} ms`);
-      }
+      });
     }
+    cases.sort((a, b) => models.findIndex((m) => m.label === a.model) - models.findIndex((m) => m.label === b.model));
     const markdown = predictReport({ cases, cpu: cpuModel(), loadAtStart, loadAtEnd: loadAverage() });
     await writeReport(values.out, markdown);
     console.log(`\n${markdown}`);

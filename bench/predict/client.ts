@@ -1,9 +1,12 @@
 /**
  * The prediction bench's client, run as a process of its own so that building requests and reading answers
- * never shares the API's event loop (what a real caller is): sends one body `count` times, one request after
- * another after `warmup` untimed ones, and prints each timed request's milliseconds as JSON.
+ * never shares the API's event loop (what a real caller is): sends each target's body `count` times, one
+ * request after another after `warmup` untimed rounds, and prints each target's timed milliseconds as JSON.
+ * Several targets are sent in turn (A, B, C, A, B, C, ...), so a slow spell of the machine falls on all alike
+ * rather than on whichever was measured first.
  *
- *   node --import tsx bench/predict/client.ts <url> <bodyFile> <warmup> <count>   (API key in BENCH_API_KEY)
+ *   node --import tsx bench/predict/client.ts <warmup> <count> <url> <bodyFile> [<url> <bodyFile> ...]
+ *   (API key in BENCH_API_KEY)
  *
  * Plain `node:http` with one keep-alive socket, not `fetch`: undici's fetch costs about 1 ms per request and
  * several ms at p99 in the client itself (measured against the same server: one-row p50 1.30 ms with fetch,
@@ -48,16 +51,20 @@ function post(url: URL, agent: Agent, body: Buffer): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const [url, bodyFile, warmup, count] = process.argv.slice(2);
+  const [warmup, count, ...pairs] = process.argv.slice(2);
+  const targets: { url: URL; body: Buffer }[] = [];
   // Serialised once: the client's JSON.stringify is not the API's latency.
-  const body = await readFile(bodyFile);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    targets.push({ url: new URL(pairs[i]), body: await readFile(pairs[i + 1]) });
+  }
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const target = new URL(url);
-  const times: number[] = [];
+  const times: number[][] = targets.map(() => []);
   try {
-    for (let i = 0; i < Number(warmup) + Number(count); i++) {
-      const ms = await post(target, agent, body);
-      if (i >= Number(warmup)) times.push(ms);
+    for (let round = 0; round < Number(warmup) + Number(count); round++) {
+      for (const [t, target] of targets.entries()) {
+        const ms = await post(target.url, agent, target.body);
+        if (round >= Number(warmup)) times[t].push(ms);
+      }
     }
   } finally {
     agent.destroy();

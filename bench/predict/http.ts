@@ -45,27 +45,36 @@ export async function waitForRun(api: Api, runId: string): Promise<{ status: str
   }
 }
 
+/** One kind of request to time: a path and the body sent to it. */
+export interface TimedTarget {
+  path: string;
+  body: unknown;
+}
+
 /**
- * Sends `count` requests one after another from a client process of its own (./client.ts), after `warmup`
- * untimed ones; each timed request's milliseconds, from send to the whole body read.
+ * Sends each target's request `count` times from a client process of its own (./client.ts), the targets in
+ * turn, after `warmup` untimed rounds; each target's timed milliseconds, from send to the whole body read.
  */
 export async function timeRequests(
   api: Api,
-  path: string,
-  body: unknown,
+  targets: readonly TimedTarget[],
   warmup: number,
   count: number,
-): Promise<number[]> {
+): Promise<number[][]> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-predict-'));
   try {
-    const bodyFile = join(dir, 'body.json');
-    await writeFile(bodyFile, JSON.stringify(body));
+    const args: string[] = [];
+    for (const [i, target] of targets.entries()) {
+      const bodyFile = join(dir, `body-${i}.json`);
+      await writeFile(bodyFile, JSON.stringify(target.body));
+      args.push(`${api.url}${target.path}`, bodyFile);
+    }
     const { stdout } = await execFileAsync(
       process.execPath,
-      ['--import', 'tsx', CLIENT, `${api.url}${path}`, bodyFile, String(warmup), String(count)],
+      ['--import', 'tsx', CLIENT, String(warmup), String(count), ...args],
       { env: { ...process.env, BENCH_API_KEY: api.key }, maxBuffer: 64 * 1024 * 1024 },
     );
-    return JSON.parse(stdout) as number[];
+    return JSON.parse(stdout) as number[][];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
