@@ -3,6 +3,7 @@ import { closeComputePool, warmComputePool } from './compute/pool.js';
 import { loadConfig } from './config.js';
 import { COMPUTE_TASKS } from './pipelines/registry.js';
 import { removeOrphanedScratchFolders } from './processes/leftovers.js';
+import { lowerThreadPriorities, workerNiceness } from './processes/niceness.js';
 import { WORKER_READY_MESSAGE } from './processes/worker-processes.js';
 import { createWorker } from './temporal/worker.js';
 
@@ -13,6 +14,9 @@ import { createWorker } from './temporal/worker.js';
  */
 async function run(): Promise<void> {
   const config = loadConfig();
+  // Before the SDK's, the pool's and DuckDB's threads start, so they inherit it; again once they run.
+  const niceness = workerNiceness();
+  if (niceness !== undefined) lowerThreadPriorities(niceness);
   // The SDK logs every worker state change at INFO; operators need warnings and errors.
   Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   const connection = await NativeConnection.connect({
@@ -31,6 +35,7 @@ async function run(): Promise<void> {
     });
     const running = worker.run();
     await warming;
+    if (niceness !== undefined) lowerThreadPriorities(niceness);
     if (process.send) process.send(WORKER_READY_MESSAGE);
     else console.log(`Worker polling task queue "${config.taskQueue}" in namespace "${config.namespace}"`);
     await running;

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_WORKER_NICENESS, workerNiceness } from './niceness.js';
 
 /** The worker process entry: polls the task queue until SIGTERM, or until its parent goes away. */
 export const WORKER_ENTRY = fileURLToPath(new URL('../worker.ts', import.meta.url));
@@ -25,7 +26,7 @@ export const WORKER_READY_MESSAGE = 'worker-ready';
 
 export interface WorkerProcessesOptions {
   count: number;
-  /** The workers' environment (TEMPORAL_ADDRESS, TASK_QUEUE, …); COMPUTE_THREADS is added unless set. */
+  /** The workers' environment (TEMPORAL_ADDRESS, TASK_QUEUE, …); COMPUTE_THREADS and WORKER_NICENESS are added unless set. */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   /** The script each process runs (default WORKER_ENTRY), with this process's loader flags (tsx). */
@@ -67,9 +68,12 @@ export function startWorkerProcesses(options: WorkerProcessesOptions): WorkerPro
   const entry = options.entry ?? WORKER_ENTRY;
   const backoff = options.restartBackoff ?? { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
+  workerNiceness(options.env); // a bad value is refused here, before any process starts
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     COMPUTE_THREADS: options.env.COMPUTE_THREADS ?? String(computeThreadsPerWorker(count)),
+    // Below the API's priority: the fits take the idle cycles, the API answers first (processes/niceness.ts).
+    WORKER_NICENESS: options.env.WORKER_NICENESS ?? String(DEFAULT_WORKER_NICENESS),
   };
   const slots: Slot[] = Array.from({ length: count }, (_, index) => ({
     index,
