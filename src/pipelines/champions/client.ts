@@ -8,7 +8,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, type QueryDefinition } from '@temporalio/common';
+import { ApplicationFailure, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import { DataValidationError, FailureType, type DataValidationDetails } from '../../failures.js';
 import { ML_DATASET } from '../../temporal/search-attributes.js';
 import { championRegistryId } from './config.js';
@@ -89,16 +89,20 @@ export interface ChangeOptions {
   updateId: string;
 }
 
-/** Makes `modelId` the champion (the registry checks it exists and belongs to the pipeline and dataset). */
-export async function promoteChampion(
+/**
+ * Sends one change to the registry, starting it if it does not exist yet; a transient refusal is retried (the
+ * update id makes it idempotent), a refusal of the change itself becomes the API's 400 or 409.
+ */
+async function changeRegistry<TChange>(
   client: Client,
+  update: UpdateDefinition<ChampionStateBody, [TChange]>,
   target: ChampionTarget,
-  change: PromoteChampionUpdate,
+  change: TChange,
   { taskQueue, updateId }: ChangeOptions,
 ): Promise<ChampionStateBody> {
   try {
     return await retryingTransientUpdateFailures(() =>
-      client.workflow.executeUpdateWithStart(promoteChampionUpdate, {
+      client.workflow.executeUpdateWithStart(update, {
         updateId,
         args: [change],
         // A fresh operation per attempt: one is spent once used.
@@ -110,25 +114,24 @@ export async function promoteChampion(
   }
 }
 
+/** Makes `modelId` the champion (the registry checks it exists and belongs to the pipeline and dataset). */
+export function promoteChampion(
+  client: Client,
+  target: ChampionTarget,
+  change: PromoteChampionUpdate,
+  options: ChangeOptions,
+): Promise<ChampionStateBody> {
+  return changeRegistry(client, promoteChampionUpdate, target, change, options);
+}
+
 /** Back to the champion before the current one (a ChampionConflictError when there is none). */
-export async function rollbackChampion(
+export function rollbackChampion(
   client: Client,
   target: ChampionTarget,
   change: RollbackChampionUpdate,
-  { taskQueue, updateId }: ChangeOptions,
+  options: ChangeOptions,
 ): Promise<ChampionStateBody> {
-  try {
-    return await retryingTransientUpdateFailures(() =>
-      client.workflow.executeUpdateWithStart(rollbackChampionUpdate, {
-        updateId,
-        args: [change],
-        // A fresh operation per attempt: one is spent once used.
-        startWorkflowOperation: registryStart(taskQueue, target),
-      }),
-    );
-  } catch (err) {
-    throw changeFailure(err);
-  }
+  return changeRegistry(client, rollbackChampionUpdate, target, change, options);
 }
 
 async function queryRegistry<T>(
