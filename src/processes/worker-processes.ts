@@ -68,12 +68,13 @@ export function startWorkerProcesses(options: WorkerProcessesOptions): WorkerPro
   const entry = options.entry ?? WORKER_ENTRY;
   const backoff = options.restartBackoff ?? { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
-  workerNiceness(options.env); // a bad value is refused here, before any process starts
+  // Below the API's priority: the fits take the idle cycles, the API answers first (processes/niceness.ts). A
+  // bad value is refused here, before any process starts.
+  const niceness = workerNiceness(options.env) ?? DEFAULT_WORKER_NICENESS;
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     COMPUTE_THREADS: options.env.COMPUTE_THREADS ?? String(computeThreadsPerWorker(count)),
-    // Below the API's priority: the fits take the idle cycles, the API answers first (processes/niceness.ts).
-    WORKER_NICENESS: options.env.WORKER_NICENESS ?? String(DEFAULT_WORKER_NICENESS),
+    WORKER_NICENESS: String(niceness),
   };
   const slots: Slot[] = Array.from({ length: count }, (_, index) => ({
     index,
