@@ -46,12 +46,10 @@ export interface MemoryPeaks {
   timeline: { atMs: number; totalBytes: number }[];
 }
 
-/** Largest summed RSS sampled between two wall-clock times (0 when no sample fell inside). */
-export function peakBetween(peaks: MemoryPeaks, fromMs: number, toMs: number): number {
-  let peak = 0;
-  for (const sample of peaks.timeline)
-    if (sample.atMs >= fromMs && sample.atMs <= toMs) peak = Math.max(peak, sample.totalBytes);
-  return peak;
+/** Largest summed RSS sampled between two wall-clock times; undefined when no sample fell inside (a short stage). */
+export function peakBetween(peaks: MemoryPeaks, fromMs: number, toMs: number): number | undefined {
+  const inside = peaks.timeline.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs);
+  return inside.length === 0 ? undefined : Math.max(...inside.map((sample) => sample.totalBytes));
 }
 
 /** Samples the tree every `everyMs` until stopped; Linux only (/proc). */

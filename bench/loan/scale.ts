@@ -124,6 +124,12 @@ export async function runScale(scale: number, workers: number): Promise<ScaleRun
   }
 }
 
+/** The stack's peak within a stage, in MB ('–' for a stage shorter than the sampling interval). */
+function stagePeakMb(memory: MemoryPeaks, stage: StageStats): string {
+  const peak = peakBetween(memory, stage.firstScheduledMs, stage.lastCompletedMs);
+  return peak === undefined ? '–' : fixed(peak / 1e6, 0);
+}
+
 export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: number): string {
   const mb = (bytes: number) => fixed(bytes / 1e6, 0);
   const rows = runs.map((r) => {
@@ -188,7 +194,7 @@ export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: numb
           fixed(s.longestSeconds),
           s.slowestLabel,
           fixed(s.queueSeconds),
-          mb(peakBetween(r.memory, s.firstScheduledMs, s.lastCompletedMs)),
+          stagePeakMb(r.memory, s),
         ]),
       ),
     ),
