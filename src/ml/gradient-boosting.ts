@@ -2,8 +2,8 @@
  * Histogram gradient boosting for binary log-loss, modelled on sklearn's HistGradientBoostingClassifier:
  * baseline = logit(mean y), each iteration fits a best-first tree (max_leaf_nodes) to the float32 gradients and
  * hessians of the half-binomial loss, leaf value = −learning_rate · G / (H + l2). Optional early stopping on a
- * stratified validation fraction with sklearn's rule (stop when none of the last n_iter_no_change validation
- * scores beat the one before them by more than tol).
+ * stratified validation fraction (or on rows the caller chooses, such as the latest period) with sklearn's rule
+ * (stop when none of the last n_iter_no_change validation scores beat the one before them by more than tol).
  */
 import { createGradientWorkspace, growGradientTree } from './gradient-tree.js';
 import { clamp, expit, log1pExp } from './math.js';
@@ -123,12 +123,45 @@ function shouldStop(losses: number[], nIterNoChange: number, tol: number): boole
   return !losses.slice(-nIterNoChange).some((loss) => -loss > reference + tol);
 }
 
-/** Fits gradient-boosted trees for binary classification (labels 0/1; NaN features allowed). */
+/**
+ * The early-stopping rows and the rest: `given` (validated) when the caller chose them, else a stratified
+ * `validationFraction` drawn with `seed`.
+ */
+function earlyStoppingSplit(
+  labels: Float64Array,
+  params: GradientBoostingParams,
+  given: ArrayLike<number> | undefined,
+): { train: number[]; test: number[] } {
+  if (given === undefined) return stratifiedSplit(labels, params.validationFraction, params.seed);
+  const n = labels.length;
+  const held = new Uint8Array(n);
+  for (let k = 0; k < given.length; k++) {
+    const row = given[k];
+    if (!Number.isInteger(row) || row < 0 || row >= n)
+      throw new RangeError(`validation row ${row} is not in [0, ${n})`);
+    held[row] = 1;
+  }
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let i = 0; i < n; i++) (held[i] ? test : train).push(i);
+  if (test.length === 0 || train.length === 0) {
+    throw new RangeError(`validation rows leave ${train.length} training and ${test.length} validation rows`);
+  }
+  return { train, test };
+}
+
+/**
+ * Fits gradient-boosted trees for binary classification (labels 0/1; NaN features allowed). `validationRows`,
+ * when given, are the rows early stopping holds out instead of a random fraction: rows drawn at random from
+ * data whose rows are near copies of each other (or from a period the model will never score) would measure
+ * the fit on what it already saw, and early stopping would not stop.
+ */
 export function fitGradientBoosting(
   X: FeatureMatrix,
   y: ArrayLike<number>,
   options: GradientBoostingOptions = {},
   onProgress?: FitProgress,
+  validationRows?: ArrayLike<number>,
 ): GradientBoostingModel {
   const params: GradientBoostingParams = { ...GRADIENT_BOOSTING_DEFAULTS, ...options };
   validateParams(params);
@@ -142,7 +175,7 @@ export function fitGradientBoosting(
   let validation: FeatureColumns = { nRows: 0, columns: [] };
   let validationLabels: Float64Array = new Float64Array(0);
   if (earlyStopping) {
-    const split = stratifiedSplit(allLabels, params.validationFraction, params.seed);
+    const split = earlyStoppingSplit(allLabels, params, validationRows);
     train = takeRows(all, split.train);
     trainLabels = takeValues(allLabels, split.train);
     validation = takeRows(all, split.test);
@@ -215,12 +248,16 @@ function mean(values: ArrayLike<number>): number {
 
 /**
  * The rows (ascending) that early stopping held out of the trees and scored after each round: never fitted on,
- * so their scores are out of sample. Null when the model was fitted without early stopping. `y` must be the
- * labels the model was fitted on.
+ * so their scores are out of sample. Null when the model was fitted without early stopping. `y` and
+ * `validationRows` must be what the model was fitted with.
  */
-export function earlyStoppingRows(model: GradientBoostingModel, y: ArrayLike<number>): number[] | null {
+export function earlyStoppingRows(
+  model: GradientBoostingModel,
+  y: ArrayLike<number>,
+  validationRows?: ArrayLike<number>,
+): number[] | null {
   if (model.validationLoss === null) return null;
-  return stratifiedSplit(toBinaryLabels(y, y.length), model.params.validationFraction, model.params.seed).test;
+  return earlyStoppingSplit(toBinaryLabels(y, y.length), model.params, validationRows).test;
 }
 
 /** Raw log-odds score per row: baseline + Σ tree outputs. */

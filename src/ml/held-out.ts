@@ -29,20 +29,25 @@ export interface FitWithHeldOut {
 /** Progress of the fit, then (for a refit) of the held-out fit. */
 export type HeldOutProgress = (phase: 'fit' | 'held-out', done: number, total: number) => void;
 
+/**
+ * `earlyStoppingValidation`: the rows boosting holds out for early stopping (its held-out scores are theirs); when
+ * absent, a stratified random fraction.
+ */
 export function fitWithHeldOutScores(
   spec: ClassifierSpec,
   X: FeatureColumns,
   y: Float64Array,
   refitSeed: number,
   onProgress?: HeldOutProgress,
+  earlyStoppingValidation?: ArrayLike<number>,
 ): FitWithHeldOut {
   const fitProgress: FitProgress = (done, total) => onProgress?.('fit', done, total);
   if (spec.kind === 'random-forest') return fitForestWithOutOfBag(spec.options, X, y, refitSeed, fitProgress);
   const model =
     spec.kind === 'gradient-boosting'
-      ? fitGradientBoosting(X, y, spec.options, fitProgress)
+      ? fitGradientBoosting(X, y, spec.options, fitProgress, earlyStoppingValidation)
       : fitClassifier(spec, X, y, fitProgress);
-  const validation = model.kind === 'gradient-boosting' ? earlyStoppingRows(model, y) : null;
+  const validation = model.kind === 'gradient-boosting' ? earlyStoppingRows(model, y, earlyStoppingValidation) : null;
   if (validation !== null) {
     return {
       model,

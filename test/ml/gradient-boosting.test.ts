@@ -103,6 +103,32 @@ describe('gradient boosting model', () => {
     assert.equal(stopped.validationLoss?.length, stopped.nIter + 1);
   });
 
+  it('stops on copies of rows only when the copies stay out of the trees (rows the caller chooses)', () => {
+    // Noise, each row copied five times: a random validation slice is mostly copies of rows the trees fit,
+    // so its loss keeps falling; holding out every copy of the last 50 rows measures unseen rows.
+    const base = Array.from({ length: 500 }, (_, i) => [(i * 7919) % 101, (i * 104729) % 97]);
+    const baseY = Array.from({ length: 500 }, (_, i) => (((i * 2654435761) >>> 0) % 10 < 3 ? 1 : 0));
+    const copies = 5;
+    const X = Array.from({ length: copies }, () => base).flat();
+    const y = Array.from({ length: copies }, () => baseY).flat();
+    const options = { maxIter: 300, earlyStopping: true, seed: 1 } as const;
+    const random = fitGradientBoosting(X, y, options);
+    const held = Array.from({ length: copies }, (_, c) => Array.from({ length: 50 }, (_, k) => c * 500 + 450 + k));
+    const unseen = fitGradientBoosting(X, y, options, undefined, held.flat());
+    assert.ok(unseen.nIter < 40, `stopped after ${unseen.nIter} iterations`);
+    assert.ok(random.nIter > 2 * unseen.nIter, `random slice: ${random.nIter}, unseen rows: ${unseen.nIter}`);
+  });
+
+  it('refuses validation rows that are out of range or leave no side', () => {
+    const X = Array.from({ length: 40 }, (_, i) => [i]);
+    const y = Array.from({ length: 40 }, (_, i) => i % 2);
+    const fit = (rows: number[]) => fitGradientBoosting(X, y, { earlyStopping: true, maxIter: 5 }, undefined, rows);
+    assert.throws(() => fit([3, 40]), /validation row 40 is not in \[0, 40\)/);
+    assert.throws(() => fit([1.5]), /validation row 1.5/);
+    assert.throws(() => fit([]), /leave 40 training and 0 validation rows/);
+    assert.throws(() => fit(X.map((_, i) => i)), /leave 0 training and 40 validation rows/);
+  });
+
   it('learns NaN direction and predicts NaN never seen in training', () => {
     const rows: number[][] = [];
     const labels: number[] = [];

@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
-import { earlyStoppingRows, meanBinomialLoss, predictRawBoosting } from '../../src/ml/gradient-boosting.js';
+import {
+  earlyStoppingRows,
+  fitGradientBoosting,
+  meanBinomialLoss,
+  predictRawBoosting,
+} from '../../src/ml/gradient-boosting.js';
 import { fitWithHeldOutScores } from '../../src/ml/held-out.js';
 import { expit } from '../../src/ml/math.js';
 import { rocAuc } from '../../src/ml/metrics.js';
 import { fitRandomForest, predictProbaForest } from '../../src/ml/random-forest.js';
-import { takeRows, toColumns, type FeatureColumns } from '../../src/ml/tabular-input.js';
+import { takeRows, takeValues, toColumns, type FeatureColumns } from '../../src/ml/tabular-input.js';
 import { leafIndexAt, type TreeArrays } from '../../src/ml/tree-arrays.js';
 
 const fixture = JSON.parse(
@@ -71,6 +76,28 @@ describe('out-of-sample scores of the training rows', () => {
     const raw = predictRawBoosting(model, takeRows(xTrain, rows));
     assert.equal(meanBinomialLoss(heldOut.labels, raw), model.validationLoss.at(-1));
     heldOut.scores.forEach((score, k) => assert.equal(score, expit(raw[k])));
+  });
+
+  it('boosting’s are the rows it was told to stop on when the caller chooses them', () => {
+    const spec = { kind: 'gradient-boosting', options: { earlyStopping: true, maxIter: 200, seed: 5 } } as const;
+    const chosen = Array.from({ length: 60 }, (_, k) => nTrain - 60 + k); // say, the latest loans
+    const { model, heldOut } = fitWithHeldOutScores(spec, xTrain, yTrain, 42, undefined, chosen);
+    assert.ok(model.kind === 'gradient-boosting' && model.validationLoss !== null);
+    assert.deepEqual(earlyStoppingRows(model, yTrain, chosen), chosen);
+    assert.deepEqual(
+      Array.from(heldOut.labels),
+      chosen.map((i) => yTrain[i]),
+    );
+    const raw = predictRawBoosting(model, takeRows(xTrain, chosen));
+    assert.equal(meanBinomialLoss(heldOut.labels, raw), model.validationLoss.at(-1));
+    // The trees never saw those rows: the same fit on the other rows alone, without early stopping's slice.
+    const others = Array.from({ length: nTrain - 60 }, (_, i) => i);
+    const alone = fitGradientBoosting(takeRows(xTrain, others), takeValues(yTrain, others), {
+      ...spec.options,
+      earlyStopping: false,
+      maxIter: model.nIter,
+    });
+    assert.deepEqual(alone.trees, model.trees);
   });
 
   it('otherwise a refit on 80% of the rows scores the other 20%', () => {

@@ -22,6 +22,7 @@ export const LOAN_MODEL_SPECS: Record<LoanModelKind, ClassifierSpec> = {
   'logistic-regression': { kind: 'logistic-regression', options: { C: 1 } },
   'random-forest': { kind: 'random-forest', options: { nEstimators: 100, minSamplesLeaf: 5, seed: 42 } },
   // Early stopping on an internal validation slice, as sklearn does above 10k rows: no overfit to the training set.
+  // Under an out-of-time split that slice is the training period's latest months (training/fit-task.ts).
   'gradient-boosting': {
     kind: 'gradient-boosting',
     options: { learningRate: 0.1, maxIter: 300, earlyStopping: true, seed: 42 },

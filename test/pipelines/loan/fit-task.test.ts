@@ -21,7 +21,7 @@ import {
   fitLoanCandidateTask,
   type CandidateFile,
 } from '../../../src/pipelines/loan/training/fit-task.js';
-import { splitGold } from '../../../src/pipelines/loan/training/fitting.js';
+import { latestMonthsRows, splitGold } from '../../../src/pipelines/loan/training/fitting.js';
 import { withDuckDb } from '../../../src/storage/duckdb.js';
 import { runWorkspace } from '../../../src/storage/run-workspace.js';
 import { writeGoldFixture } from './gold-fixture.js';
@@ -94,6 +94,36 @@ describe('loan candidate fit on a compute thread', () => {
         assert.notDeepEqual(candidate.payload.psiReference.score.edges, inSample.edges);
       }
     }
+  });
+
+  it('under an out-of-time split, boosting stops on (and holds out scores of) the training period’s latest months', async () => {
+    const gold = await readGold();
+    const split: LoanSplit = { kind: 'out-of-time', cutoffMonth: '2023-10' };
+    const { train, test } = splitGold(gold, split);
+    const latest = latestMonthsRows(gold, train, 0.1)!;
+    assert.equal(latest.fromMonth, 202309); // the fixture's loans start in 2023, a twelfth in each month
+    const candidate = JSON.parse(
+      fitLoanCandidate({ gold, kind: 'gradient-boosting', split, train, test }).candidateJson,
+    ) as CandidateFile;
+    assert.deepEqual(candidate.heldOut, { source: 'early-stopping', rows: latest.rows.length, fromMonth: 202309 });
+    const { encoder } = candidate.payload;
+    const xTrain = encodeGoldColumns(encoder, gold, train, false);
+    const yTrain = Float64Array.from(train, (i) => gold.label[i]);
+    const { model, heldOut } = fitWithHeldOutScores(
+      LOAN_MODEL_SPECS['gradient-boosting'],
+      xTrain,
+      yTrain,
+      42,
+      undefined,
+      latest.rows,
+    );
+    assert.deepEqual(candidate.payload.classifier, JSON.parse(JSON.stringify(model)));
+    assert.equal(candidate.payload.threshold, breakEvenThreshold(heldOut.labels, heldOut.scores).threshold);
+    // A random split keeps the stratified random slice: no month is named.
+    const randomSplit = JSON.parse(
+      fitLoanCandidate({ gold, kind: 'gradient-boosting', split: SPLIT, ...splitGold(gold, SPLIT) }).candidateJson,
+    ) as CandidateFile;
+    assert.equal(randomSplit.heldOut.fromMonth, undefined);
   });
 
   it('trainLoanModel heartbeats the thread’s progress and writes the candidate', async () => {

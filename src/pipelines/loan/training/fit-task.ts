@@ -7,16 +7,18 @@ import type { MessagePort } from 'node:worker_threads';
 
 import { defineComputeTask, reportProgress } from '../../../compute/task.js';
 import { predictProba } from '../../../ml/classifiers.js';
+import { GRADIENT_BOOSTING_DEFAULTS } from '../../../ml/gradient-boosting.js';
 import { fitWithHeldOutScores, type HeldOutSource } from '../../../ml/held-out.js';
 import { classificationSummary, rocAuc } from '../../../ml/metrics.js';
 import { buildPsiReference } from '../../../ml/psi.js';
+import { breakEvenThreshold } from '../../../ml/threshold.js';
 import { takeValues } from '../../../ml/tabular-input.js';
 import type { LoanModelKind } from '../contract.js';
 import { encodeGoldColumns, fitLoanEncoder, type GoldColumns } from '../features.js';
 import { GOLD_NUMERIC_FEATURES } from '../medallion/schemas.js';
 import { LOAN_MODEL_SPECS, type LoanModelPayload } from '../model.js';
 import type { LoanSplit } from './contract.js';
-import { breakEvenThreshold } from '../../../ml/threshold.js';
+import { latestMonthsRows } from './fitting.js';
 
 export interface LoanFitInput {
   gold: GoldColumns;
@@ -48,8 +50,11 @@ export interface CandidateFile {
   payload: LoanModelPayload;
   split: LoanSplit;
   rows: { train: number; test: number };
-  /** The out-of-sample training scores behind the threshold and the score PSI reference. */
-  heldOut: { source: HeldOutSource; rows: number };
+  /**
+   * The out-of-sample training scores behind the threshold and the score PSI reference; `fromMonth` (YYYYMM)
+   * when they are the training period's latest months (boosting under an out-of-time split).
+   */
+  heldOut: { source: HeldOutSource; rows: number; fromMonth?: number };
 }
 
 export interface LoanFitOutput {
@@ -76,6 +81,16 @@ function encodeSplit(gold: GoldColumns, train: Int32Array, test: Int32Array, kin
 export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
   const { kind, split, train, test, progress } = input;
   const spec = LOAN_MODEL_SPECS[kind];
+  // Under an out-of-time split boosting's early stopping holds out the training period's latest months, so it
+  // too measures the model on later loans (and copies of a loan never sit on both sides of it).
+  const latestMonths =
+    spec.kind === 'gradient-boosting' && split.kind === 'out-of-time'
+      ? latestMonthsRows(
+          input.gold,
+          train,
+          spec.options?.validationFraction ?? GRADIENT_BOOSTING_DEFAULTS.validationFraction,
+        )
+      : null;
   reportProgress(progress, { phase: 'encode' });
   const { encoder, yTrain, yTest, xTrain, xTest } = encodeSplit(input.gold, train, test, kind);
   // On a pool thread the input is the thread's own copy: dropping its raw columns frees them for the fits.
@@ -91,6 +106,7 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
     yTrain,
     thresholdSeed,
     (phase, done, total) => reportProgress(progress, { phase: phase === 'fit' ? 'fit' : 'threshold', done, total }),
+    latestMonths?.rows,
   );
   const fitSeconds = (performance.now() - started) / 1000;
   reportProgress(progress, { phase: 'threshold' });
@@ -125,7 +141,7 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
     payload: { classifier, encoder, threshold, psiReference },
     split,
     rows,
-    heldOut: { source: heldOut.source, rows: heldOut.scores.length },
+    heldOut: { source: heldOut.source, rows: heldOut.scores.length, fromMonth: latestMonths?.fromMonth },
   };
   return { metrics, rows, candidateJson: JSON.stringify(candidate) };
 }

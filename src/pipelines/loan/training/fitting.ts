@@ -47,3 +47,37 @@ function splitIndices(gold: GoldColumns, split: LoanSplit): { train: Int32Array;
   }
   return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }
+
+/**
+ * Positions within `train` of its latest months' loans (and the first of those months, YYYYMM), taken whole month by month until they are at least
+ * `fraction` of `train`: boosting's early-stopping rows under an out-of-time split, so that early stopping, like
+ * the test, measures the model on loans later than those it fits (and copies of a loan, which share its start,
+ * stay on one side). Null when that slice would be half of `train` or more, or holds one class only: then the
+ * fit keeps its stratified random slice.
+ */
+export function latestMonthsRows(
+  gold: GoldColumns,
+  train: Int32Array,
+  fraction: number,
+): { rows: Int32Array; fromMonth: number } | null {
+  const loansPerMonth = new Map<number, number>();
+  for (const i of train) loansPerMonth.set(gold.snapshotMonth[i], (loansPerMonth.get(gold.snapshotMonth[i]) ?? 0) + 1);
+  const latestFirst = [...loansPerMonth.keys()].sort((a, b) => b - a);
+  let firstHeldMonth = Number.POSITIVE_INFINITY;
+  let held = 0;
+  for (const month of latestFirst) {
+    if (held >= fraction * train.length) break;
+    held += loansPerMonth.get(month) ?? 0;
+    firstHeldMonth = month;
+  }
+  if (held === 0 || held >= train.length / 2) return null;
+  const rows: number[] = [];
+  let defaults = 0;
+  train.forEach((i, position) => {
+    if (gold.snapshotMonth[i] < firstHeldMonth) return;
+    rows.push(position);
+    defaults += gold.label[i] === 1 ? 1 : 0;
+  });
+  if (defaults === 0 || defaults === rows.length) return null;
+  return { rows: Int32Array.from(rows), fromMonth: firstHeldMonth };
+}
