@@ -7,6 +7,7 @@
  */
 import { fitClassifier, predictProba, type ClassifierModel, type ClassifierSpec } from './classifiers.js';
 import { earlyStoppingRows, fitGradientBoosting } from './gradient-boosting.js';
+import { fitLogisticRegression } from './logistic-regression.js';
 import { fitRandomForest } from './random-forest.js';
 import { stratifiedSplit } from './split.js';
 import { takeRows, takeValues, type FeatureColumns, type FitProgress } from './tabular-input.js';
@@ -60,20 +61,29 @@ export function fitWithHeldOutScores(
   }
   return {
     model,
-    heldOut: refitHeldOut(spec, X, y, refitSeed, (done, total) => onProgress?.('held-out', done, total)),
+    heldOut: refitHeldOut(spec, X, y, refitSeed, (done, total) => onProgress?.('held-out', done, total), model),
   };
 }
 
-/** Fits on a stratified 80% of the rows and scores the other 20%. */
+/**
+ * Fits on a stratified 80% of the rows and scores the other 20%. `fitted`, the model on all the rows, starts a
+ * linear model's refit (the same optimum, in fewer Newton steps); the other kinds refit from scratch.
+ */
 export function refitHeldOut(
   spec: ClassifierSpec,
   X: FeatureColumns,
   y: Float64Array,
   seed: number,
   onProgress?: FitProgress,
+  fitted?: ClassifierModel,
 ): HeldOutScores {
   const { train, test } = stratifiedSplit(y, 0.2, seed + 1);
-  const model = fitClassifier(spec, takeRows(X, train), takeValues(y, train), onProgress);
+  const xTrain = takeRows(X, train);
+  const yTrain = takeValues(y, train);
+  const model =
+    spec.kind === 'logistic-regression' && fitted?.kind === 'logistic-regression'
+      ? fitLogisticRegression(xTrain, yTrain, spec.options, onProgress, fitted)
+      : fitClassifier(spec, xTrain, yTrain, onProgress);
   return { source: 'refit', scores: predictProba(model, takeRows(X, test)), labels: takeValues(y, test) };
 }
 

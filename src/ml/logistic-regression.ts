@@ -163,12 +163,35 @@ function maxAbs(values: Float64Array): number {
   return m;
 }
 
-/** Fits the model; labels must be 0/1. */
+/**
+ * `start`'s linear function written in this fit's standardisation (the same scores on every row): where Newton's
+ * method starts instead of zero.
+ */
+function startingPoint(start: LogisticRegressionModel, mean: Float64Array, scale: Float64Array): Float64Array {
+  const d = mean.length;
+  if (start.nFeatures !== d) throw new RangeError(`start has ${start.nFeatures} features, the data ${d}`);
+  const beta = new Float64Array(d + 1);
+  let intercept = start.intercept;
+  for (let f = 0; f < d; f++) {
+    const perUnit = start.coef[f] / start.scale[f];
+    beta[f] = perUnit * scale[f];
+    intercept += perUnit * (mean[f] - start.mean[f]);
+  }
+  beta[d] = intercept;
+  return beta;
+}
+
+/**
+ * Fits the model; labels must be 0/1. `start`, a model fitted on related rows (the same data with more rows,
+ * say), is where Newton's method starts: the objective is strictly convex, so the solution is the same within
+ * `tol`, reached in fewer iterations.
+ */
 export function fitLogisticRegression(
   X: FeatureMatrix,
   y: ArrayLike<number>,
   options: LogisticRegressionOptions = {},
   onProgress?: FitProgress,
+  start?: LogisticRegressionModel,
 ): LogisticRegressionModel {
   const params: LogisticRegressionParams = { ...LOGISTIC_REGRESSION_DEFAULTS, ...options };
   if (!(params.C > 0)) throw new RangeError('C must be > 0');
@@ -179,7 +202,7 @@ export function fitLogisticRegression(
   const { mean, scale, z } = standardise(columns);
   const d = z.length;
   const alpha = 1 / params.C;
-  const beta = new Float64Array(d + 1);
+  const beta = start ? startingPoint(start, mean, scale) : new Float64Array(d + 1);
   const eta = new Float64Array(n);
   const trialEta = new Float64Array(n);
   // The intercept as a column of ones: multiplying by 1 is exact, so every sum rounds as with a separate term.
