@@ -10,3 +10,21 @@ export async function describeRun(client: Client, runId: string): Promise<Workfl
     throw err;
   }
 }
+
+/**
+ * Resolves once the run has closed, `ms` have passed or `abandon` fires, whichever comes first. The pending
+ * long poll on the server is cancelled then, so a client that gives up holds nothing open.
+ */
+export async function waitForRunToClose(
+  client: Client,
+  runId: string,
+  ms: number,
+  abandon: AbortSignal,
+): Promise<void> {
+  const signal = AbortSignal.any([AbortSignal.timeout(ms), abandon]);
+  try {
+    await client.withAbortSignal(signal, () => client.workflow.getHandle(runId).result());
+  } catch {
+    // The run failed or was cancelled, or the wait ended: the caller describes the run again and reports either.
+  }
+}

@@ -38,6 +38,22 @@ export type RunStatusBody = Static<typeof RunStatus>;
 
 export const RunParams = Type.Object({ runId: Type.String({ minLength: 1 }) });
 
+export const RunStatusQuery = Type.Object(
+  {
+    waitSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60,
+        default: 0,
+        description:
+          'A long poll: while the run is running, hold the answer up to this many seconds and send it as soon as the run closes',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RunStatusQueryBody = Static<typeof RunStatusQuery>;
+
 const filterValue = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
 
 export const RunIndexQuery = Type.Object(

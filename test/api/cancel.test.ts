@@ -137,4 +137,56 @@ describe('cancelling a run through the API (real worker and dev server)', () => 
     assert.equal(response.statusCode, 409, response.body);
     assert.match(response.json<{ message: string }>().message, /already closed \(completed\)/);
   });
+
+  it('GET with waitSeconds holds the answer until the run closes (a long poll), or until the wait ends', async () => {
+    held.released = false;
+    held.entered = false;
+    const started = await app.inject({
+      method: 'POST',
+      url: '/runs/segmentation',
+      headers: authHeaders(),
+      payload: {
+        dataset: SEGMENTATION_SAMPLE_FILES.customers,
+        features: MALL_FEATURES,
+        algorithm: 'kmeans',
+        kMax: KMAX,
+      },
+    });
+    const { runId } = started.json<{ runId: string }>();
+    await waitFor('the sweep to reach the gate', () => Promise.resolve(held.entered ? true : undefined));
+    const longPoll = (waitSeconds: number) =>
+      app.inject({ method: 'GET', url: `/runs/${runId}?waitSeconds=${waitSeconds}`, headers: authHeaders() });
+
+    // The wait ends first: the run is still running, and says so.
+    const timedOut = await longPoll(1);
+    assert.equal(timedOut.statusCode, 200, timedOut.body);
+    assert.equal(timedOut.json<RunBody>().status, 'running');
+
+    // Asked while the sweep is held, answered once it is released and the run has completed.
+    let answered = false;
+    const waiting = longPoll(60).then((response) => ((answered = true), response));
+    await sleep(300);
+    assert.equal(answered, false, 'the answer waits while the run runs');
+    held.released = true;
+    const closed = await waiting;
+    assert.equal(closed.statusCode, 200, closed.body);
+    assert.equal(closed.json<RunBody>().status, 'completed');
+  });
+
+  it('waitSeconds outside 0..60 is a 400; an unknown run is still a 404', async () => {
+    for (const bad of ['61', '-1', '1.5', 'soon']) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/runs/segmentation-does-not-exist?waitSeconds=${bad}`,
+        headers: authHeaders(),
+      });
+      assert.equal(response.statusCode, 400, `${bad}: ${response.body}`);
+    }
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/runs/segmentation-does-not-exist?waitSeconds=5',
+      headers: authHeaders(),
+    });
+    assert.equal(unknown.statusCode, 404, unknown.body);
+  });
 });

@@ -5,7 +5,7 @@ import type { PipelineDefinition } from '../../pipelines/pipeline.js';
 import { PIPELINES, pipelineOfWorkflowType } from '../../pipelines/registry.js';
 import { listRuns, runStateOf } from '../../temporal/run-index.js';
 import { runStartMetadata } from '../../temporal/search-attributes.js';
-import { describeRun } from '../run-lookup.js';
+import { describeRun, waitForRunToClose } from '../run-lookup.js';
 import { errorResponses } from '../response-schemas.js';
 import {
   BadRunRequest,
@@ -16,10 +16,12 @@ import {
   RunIndexQuery,
   RunParams,
   RunStatus,
+  RunStatusQuery,
   UnknownRun,
   type RunIndexItemBody,
   type RunIndexQueryBody,
   type RunStatusBody,
+  type RunStatusQueryBody,
 } from '../schemas.js';
 
 /** The innermost message of a failure chain: that is the one that names the bad column or file. */
@@ -127,20 +129,29 @@ const runRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { runId: string } }>(
+  app.get<{ Params: { runId: string }; Querystring: RunStatusQueryBody }>(
     '/runs/:runId',
     {
       schema: {
-        summary: 'Status, progress and result of a run',
+        summary: 'Status, progress and result of a run (waitSeconds: answer as soon as it closes, a long poll)',
         tags: ['runs'],
         params: RunParams,
+        querystring: RunStatusQuery,
         response: { 200: RunStatus, 404: UnknownRun },
       },
     },
-    async (request): Promise<RunStatusBody> => {
+    async (request, reply): Promise<RunStatusBody> => {
       const { runId } = request.params;
+      const waitSeconds = request.query.waitSeconds ?? 0;
       const handle = client.workflow.getHandle(runId);
-      const description = await describeRun(client, runId);
+      let description = await describeRun(client, runId);
+      if (waitSeconds > 0 && runStateOf(description.status.name) === 'running') {
+        // A client that hangs up stops the wait: nothing stays open on the server for it.
+        const clientGone = new AbortController();
+        reply.raw.once('close', () => clientGone.abort());
+        await waitForRunToClose(client, runId, waitSeconds * 1000, clientGone.signal);
+        description = await describeRun(client, runId);
+      }
       const status = runStateOf(description.status.name);
       let progress: unknown = null;
       let result: unknown = null;
