@@ -69,19 +69,17 @@ describe('cancelling a run through the API (real worker and dev server)', () => 
   };
   const cancel = (runId: string) =>
     app.inject({ method: 'POST', url: `/runs/${runId}/cancel`, headers: authHeaders() });
-
-  it('a long sweep held mid-way is cancelled: 202, the run reads cancelled, the fit stopped, no model', async () => {
-    const started = await app.inject({
+  /** A K-Means sweep of the sample customers, k = 1..kMax; with kMax = KMAX its last chunk is held. */
+  const startSweep = (kMax: number) =>
+    app.inject({
       method: 'POST',
       url: '/runs/segmentation',
       headers: authHeaders(),
-      payload: {
-        dataset: SEGMENTATION_SAMPLE_FILES.customers,
-        features: MALL_FEATURES,
-        algorithm: 'kmeans',
-        kMax: KMAX,
-      },
+      payload: { dataset: SEGMENTATION_SAMPLE_FILES.customers, features: MALL_FEATURES, algorithm: 'kmeans', kMax },
     });
+
+  it('a long sweep held mid-way is cancelled: 202, the run reads cancelled, the fit stopped, no model', async () => {
+    const started = await startSweep(KMAX);
     assert.equal(started.statusCode, 202, started.body);
     const { runId } = started.json<{ runId: string }>();
     // Every other chunk finishes (they run side by side); the held one is still fitting.
@@ -123,12 +121,7 @@ describe('cancelling a run through the API (real worker and dev server)', () => 
 
   it('cancelling a completed run is a 409', async () => {
     held.released = true;
-    const started = await app.inject({
-      method: 'POST',
-      url: '/runs/segmentation',
-      headers: authHeaders(),
-      payload: { dataset: SEGMENTATION_SAMPLE_FILES.customers, features: MALL_FEATURES, algorithm: 'kmeans', kMax: 3 },
-    });
+    const started = await startSweep(3);
     const { runId } = started.json<{ runId: string }>();
     await waitFor(`run ${runId} to complete`, async () =>
       (await get(runId)).status === 'completed' ? true : undefined,
@@ -141,17 +134,7 @@ describe('cancelling a run through the API (real worker and dev server)', () => 
   it('GET with waitSeconds holds the answer until the run closes (a long poll), or until the wait ends', async () => {
     held.released = false;
     held.entered = false;
-    const started = await app.inject({
-      method: 'POST',
-      url: '/runs/segmentation',
-      headers: authHeaders(),
-      payload: {
-        dataset: SEGMENTATION_SAMPLE_FILES.customers,
-        features: MALL_FEATURES,
-        algorithm: 'kmeans',
-        kMax: KMAX,
-      },
-    });
+    const started = await startSweep(KMAX);
     const { runId } = started.json<{ runId: string }>();
     await waitFor('the sweep to reach the gate', () => Promise.resolve(held.entered ? true : undefined));
     const longPoll = (waitSeconds: number) =>
