@@ -80,25 +80,14 @@ async function run(): Promise<void> {
     return;
   }
   // "Serving" means a run started now is picked up at once: the workers poll (the demo's runs simply queued).
-  if (cli.workers > 0 && !(await workersReadyWithin(stack, 120_000))) {
-    log(
-      'Warning: the worker processes have not reported ready after 120 s; runs wait in the task queue until one polls.',
-    );
+  if (cli.workers > 0) {
+    await stack.workers
+      .ready(120_000)
+      .catch((err: Error) => log(`Warning: ${err.message}; runs wait in the task queue until one polls.`));
   }
   const keyForCurl = stack.apiKeys.generated ? stack.apiKey : '$API_KEY';
   log(`\nServing. Try: curl -H "Authorization: Bearer ${keyForCurl}" ${stack.apiUrl}/models   (Ctrl-C to stop)`);
   await stack.stopped;
-}
-
-/** Whether every worker process reported that it polls within `ms`. */
-async function workersReadyWithin(stack: { workers: { ready(): Promise<void> } }, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolveTimeout) => (timer = setTimeout(() => resolveTimeout(false), ms)));
-  try {
-    return await Promise.race([stack.workers.ready().then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 run().catch((err: unknown) => {

@@ -68,18 +68,6 @@ function workerEnvironment(config: AppConfig, temporalAddress: string, bundlePat
   };
 }
 
-async function withDeadline<T>(promise: Promise<T>, ms: number, failure: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${failure} within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const { ports, log } = options;
   const apiKeys = await resolveApiKeys(options.config);
@@ -162,7 +150,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       log,
     });
     stops.push(() => workers.stop());
-    await withDeadline(workers.ready(), 180_000, `${options.workers} worker processes did not start polling`);
+    await workers.ready(180_000);
 
     const api = await buildApp({ config, client: connections.client });
     stops.push(() => api.close());

@@ -42,8 +42,11 @@ export interface WorkerProcesses {
   pids(): number[];
   /** How many times a dead worker process has been restarted. */
   restarts(): number;
-  /** Resolves once every process has reported that it polls (after a restart, again). */
-  ready(): Promise<void>;
+  /**
+   * Resolves once every process has reported that it polls (after a restart, again); with `withinMs`, rejects
+   * if that has not happened by then.
+   */
+  ready(withinMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,9 +136,22 @@ export function startWorkerProcesses(options: WorkerProcessesOptions): WorkerPro
   return {
     pids: () => slots.flatMap((slot) => (slot.child?.pid === undefined ? [] : [slot.child.pid])),
     restarts: () => restartCount,
-    ready() {
-      if (slots.every((slot) => slot.ready)) return Promise.resolve();
-      return new Promise((resolveReady) => readyWaiters.push(resolveReady));
+    async ready(withinMs) {
+      if (slots.every((slot) => slot.ready)) return;
+      const allReady = new Promise<void>((resolveReady) => readyWaiters.push(resolveReady));
+      if (withinMs === undefined) return allReady;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${count} worker processes did not start polling within ${withinMs / 1000} s`)),
+          withinMs,
+        );
+      });
+      try {
+        await Promise.race([allReady, expired]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     stop() {
       stopped ??= (async () => {

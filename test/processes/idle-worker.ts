@@ -1,6 +1,7 @@
 /**
- * A stand-in worker process for the supervisor's own test: reports ready as src/worker.ts does, then idles
- * until SIGTERM or until its parent's IPC channel closes.
+ * A stand-in worker process for the supervisor's own test: reports ready as src/worker.ts does (unless
+ * IDLE_WORKER_SILENT=1: a worker that never gets to poll), then idles until SIGTERM or until its parent's IPC
+ * channel closes.
  */
 import { WORKER_READY_MESSAGE } from '../../src/processes/worker-processes.js';
 
@@ -11,4 +12,4 @@ const exit = () => {
 };
 process.once('SIGTERM', exit);
 process.once('disconnect', exit);
-process.send?.(WORKER_READY_MESSAGE);
+if (process.env.IDLE_WORKER_SILENT !== '1') process.send?.(WORKER_READY_MESSAGE);

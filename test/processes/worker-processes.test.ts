@@ -46,6 +46,24 @@ describe('worker processes', () => {
     }
   });
 
+  it('ready(withinMs) resolves once all poll, and rejects naming the wait when one never does', async () => {
+    const start = (silent: boolean) =>
+      startWorkerProcesses({
+        count: 2,
+        entry: IDLE_WORKER,
+        env: { ...process.env, IDLE_WORKER_SILENT: silent ? '1' : '0' },
+        log: () => undefined,
+      });
+    const polling = start(false);
+    const silent = start(true);
+    try {
+      await polling.ready(60_000);
+      await assert.rejects(silent.ready(300), /^Error: 2 worker processes did not start polling within 0.3 s$/);
+    } finally {
+      await Promise.all([polling.stop(), silent.stop()]);
+    }
+  });
+
   it('shares the cores: one process per two cores by default, compute threads split among them', () => {
     assert.deepEqual(
       [1, 2, 3, 8].map((cores) => defaultWorkerCount(cores)),
