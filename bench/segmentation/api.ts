@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import type { SegmentationInput, SegmentationResult } from '../../src/pipelines/segmentation/contract.js';
-import { postJson, type Api } from '../predict/http.js';
+import { postJson, waitForRun, type Api } from '../predict/http.js';
 import { startBenchStack } from '../support/stack.js';
 
 export interface ApiWorkload {
@@ -29,15 +29,8 @@ export interface ApiTiming {
 async function runOnce(api: Api, request: SegmentationInput): Promise<{ seconds: number; result: SegmentationResult }> {
   const started = performance.now();
   const { runId } = await postJson<{ runId: string }>(api, '/runs/segmentation', request);
-  for (;;) {
-    // A long poll: the answer comes as soon as the run closes, so the time has no polling interval in it.
-    const response = await fetch(`${api.url}/runs/${runId}?waitSeconds=30`, {
-      headers: { authorization: `Bearer ${api.key}` },
-    });
-    const run = (await response.json()) as { status: string; result: SegmentationResult; error?: unknown };
-    if (run.status === 'completed') return { seconds: (performance.now() - started) / 1000, result: run.result };
-    if (run.status !== 'running') throw new Error(`run ${runId} ended ${run.status}: ${JSON.stringify(run.error)}`);
-  }
+  const run = await waitForRun(api, runId);
+  return { seconds: (performance.now() - started) / 1000, result: run.result as SegmentationResult };
 }
 
 /** Starts the stack once, runs each workload once to warm up and `repeats` times timed, then stops it. */

@@ -9,8 +9,7 @@ export function splitGold(gold: GoldColumns, split: LoanSplit): { train: Int32Ar
   const sides = splitIndices(gold, split);
   // A side with one class cannot be fitted or scored (AUC is undefined): bad input, not worth a retry.
   for (const [name, rows] of Object.entries(sides)) {
-    let defaults = 0;
-    for (const i of rows) defaults += gold.label[i] === 1 ? 1 : 0;
+    const defaults = defaultsAmong(gold, rows);
     if (defaults === 0 || defaults === rows.length) {
       throw new DataValidationError(
         `The split leaves the ${name} set (${rows.length} loans) with ${defaults === 0 ? 'no defaults' : 'only defaults'}: choose another ${split.kind === 'random' ? 'test fraction' : 'cut-off month'}`,
@@ -48,12 +47,19 @@ function splitIndices(gold: GoldColumns, split: LoanSplit): { train: Int32Array;
   return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }
 
+/** How many of the gold rows `rows` defaulted. */
+function defaultsAmong(gold: GoldColumns, rows: Iterable<number>): number {
+  let defaults = 0;
+  for (const i of rows) defaults += gold.label[i] === 1 ? 1 : 0;
+  return defaults;
+}
+
 /**
- * Positions within `train` of its latest months' loans (and the first of those months, YYYYMM), taken whole month by month until they are at least
- * `fraction` of `train`: boosting's early-stopping rows under an out-of-time split, so that early stopping, like
- * the test, measures the model on loans later than those it fits (and copies of a loan, which share its start,
- * stay on one side). Null when that slice would be half of `train` or more, or holds one class only: then the
- * fit keeps its stratified random slice.
+ * Positions within `train` of its latest months' loans (and the first of those months, YYYYMM), taken whole
+ * month by month until they are at least `fraction` of `train`: boosting's early-stopping rows under an
+ * out-of-time split, so that early stopping, like the test, measures the model on loans later than those it
+ * fits (and copies of a loan, which share its start, stay on one side). Null when that slice would be half of
+ * `train` or more, or holds one class only: then the fit keeps its stratified random slice.
  */
 export function latestMonthsRows(
   gold: GoldColumns,
@@ -71,13 +77,14 @@ export function latestMonthsRows(
     firstHeldMonth = month;
   }
   if (held === 0 || held >= train.length / 2) return null;
-  const rows: number[] = [];
-  let defaults = 0;
+  const positions: number[] = [];
   train.forEach((i, position) => {
-    if (gold.snapshotMonth[i] < firstHeldMonth) return;
-    rows.push(position);
-    defaults += gold.label[i] === 1 ? 1 : 0;
+    if (gold.snapshotMonth[i] >= firstHeldMonth) positions.push(position);
   });
-  if (defaults === 0 || defaults === rows.length) return null;
-  return { rows: Int32Array.from(rows), fromMonth: firstHeldMonth };
+  const defaults = defaultsAmong(
+    gold,
+    positions.map((position) => train[position]),
+  );
+  if (defaults === 0 || defaults === positions.length) return null;
+  return { rows: Int32Array.from(positions), fromMonth: firstHeldMonth };
 }
