@@ -50,7 +50,11 @@ function declareFrameworkErrors(app: FastifyInstance): void {
 
 /** The API; it refuses to build without an API key (see auth.ts), and every route but /health and /docs needs one. */
 export async function buildApp(deps: AppDependencies, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, ajv: { customOptions: { removeAdditional: false } } });
+  // allowUnionTypes: a predict cell's schema is one `type` list (see schemas.ts), which strict mode only warns about.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, allowUnionTypes: true } },
+  });
   app.decorate('deps', deps);
   // Before any route: its onRoute hook documents the 401 on each protected route as it is declared.
   installApiKeyAuth(app, deps.config.apiKeys);

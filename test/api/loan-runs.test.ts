@@ -184,6 +184,26 @@ describe('loan API against a real worker and dev server', () => {
     }
     assert.ok(predictions[0].probability > predictions[1].probability, 'a riskier applicant scores higher');
 
+    // The same applicants as columns, with a null (a missing value) in each: the same answers as rows with those
+    // nulls. The validator once coerced a null cell of a column to 0, scoring the column shape differently.
+    const withNulls = [
+      { ...applicant, Interest_Rate: null },
+      { ...applicant, Credit_Mix: 'Good', Interest_Rate: 3, Num_Credit_Card: null },
+    ];
+    const columns = Object.fromEntries(
+      Object.keys(applicant).map((name) => [name, withNulls.map((row) => row[name as keyof typeof row])]),
+    );
+    const [asRows, asColumns] = await Promise.all(
+      [{ rows: withNulls }, { columns }].map((payload) =>
+        app.inject({ method: 'POST', headers: authHeaders(), url: `/models/${championModelId}/predict`, payload }),
+      ),
+    );
+    assert.equal(asColumns.statusCode, 200, asColumns.body);
+    assert.deepEqual(asColumns.json(), asRows.json());
+    const scored = asColumns.json<{ predictions: { missingFeatures: string[] }[] }>().predictions;
+    assert.ok(scored[0].missingFeatures.includes('Interest_Rate'));
+    assert.ok(scored[1].missingFeatures.includes('Num_Credit_Card'));
+
     const bad = await app.inject({
       method: 'POST',
       headers: authHeaders(),
