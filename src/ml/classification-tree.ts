@@ -65,6 +65,8 @@ export function growClassificationTree(
   opts: ClassificationTreeOptions,
   rng: UniformRng,
   workspace: ClassificationTreeWorkspace,
+  /** If given, the leaf each of `indices`' rows lands in is written at the row's position (other rows untouched). */
+  leafOfRow?: Int32Array,
 ): GrownTree {
   const tree = emptyTree();
   const importances = new Float64Array(data.nFeatures);
@@ -78,11 +80,15 @@ export function growClassificationTree(
   const stack: PendingNode[] = [
     { id: addNode(tree, sumWy / sumW), start: 0, end: indices.length, depth: 0, sumW, sumWy },
   ];
+  const leaf = (node: PendingNode) => {
+    if (leafOfRow) for (let k = node.start; k < node.end; k++) leafOfRow[indices[k]] = node.id;
+  };
   while (stack.length > 0) {
     const node = stack.pop()!;
     const count = node.end - node.start;
     const isPure = node.sumWy <= 0 || node.sumWy >= node.sumW;
     if (isPure || node.depth >= opts.maxDepth || count < opts.minSamplesSplit || count < 2 * opts.minSamplesLeaf) {
+      leaf(node);
       continue;
     }
     const split = findClassificationSplit(
@@ -96,7 +102,10 @@ export function growClassificationTree(
       rng,
       workspace,
     );
-    if (split.feature < 0) continue;
+    if (split.feature < 0) {
+      leaf(node);
+      continue;
+    }
     const threshold = splitThreshold(data, split, 'midpoint');
     const mid = partitionRows(data, indices, node.start, node.end, split, workspace.scratch);
     const rightW = node.sumW - split.leftA;

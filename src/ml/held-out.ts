@@ -25,6 +25,12 @@ export interface HeldOutScores {
 export interface FitWithHeldOut {
   model: ClassifierModel;
   heldOut: HeldOutScores;
+  /**
+   * The model's P(y = 1) for every training row, when the fit gives it for free: the forest's in-bag rows from
+   * the leaves they grew into, its out-of-bag rows from the routing their out-of-bag scores need. The same
+   * numbers as predictProba(model, X), without a second walk of every tree (10% of the forest's task at 10×).
+   */
+  inSampleScores?: Float64Array;
 }
 
 /** Progress of the fit, then (for a refit) of the held-out fit. */
@@ -101,21 +107,31 @@ function fitForestWithOutOfBag(
 ): FitWithHeldOut {
   const sums = new Float64Array(X.nRows);
   const counts = new Int32Array(X.nRows);
-  const model = fitRandomForest(X, y, options, onProgress, (tree, weights) => {
+  const inSample = new Float64Array(X.nRows);
+  const model = fitRandomForest(X, y, options, onProgress, (tree, weights, inBagLeaf) => {
     for (let i = 0; i < X.nRows; i++) {
-      if (weights[i] !== 0) continue;
-      sums[i] += tree.value[leafIndexAt(tree, X.columns, i)];
+      if (weights[i] !== 0) {
+        inSample[i] += tree.value[inBagLeaf[i]];
+        continue;
+      }
+      const value = tree.value[leafIndexAt(tree, X.columns, i)];
+      inSample[i] += value;
+      sums[i] += value;
       counts[i]++;
     }
   });
+  // Summed tree by tree, then divided, as predictProbaForest does: the same rounding.
+  for (let i = 0; i < X.nRows; i++) inSample[i] /= model.trees.length;
+  const inSampleScores = inSample;
   const rows: number[] = [];
   for (let i = 0; i < X.nRows; i++) if (counts[i] > 0) rows.push(i);
   if (rows.length === 0 || model.params.bootstrap === false) {
     // Without bootstrap every tree sees every row: nothing is out of bag.
-    return { model, heldOut: refitHeldOut({ kind: 'random-forest', options }, X, y, refitSeed) };
+    return { model, heldOut: refitHeldOut({ kind: 'random-forest', options }, X, y, refitSeed), inSampleScores };
   }
   return {
     model,
+    inSampleScores,
     heldOut: {
       source: 'out-of-bag',
       scores: Float64Array.from(rows, (i) => sums[i] / counts[i]),

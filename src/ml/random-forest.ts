@@ -95,8 +95,11 @@ export function fitRandomForest(
   y: ArrayLike<number>,
   options: RandomForestOptions = {},
   onProgress?: FitProgress,
-  /** Hears of each grown tree with its bootstrap multiplicities (0 = out of bag), e.g. for out-of-bag scores. */
-  onTree?: (tree: TreeArrays, bootstrapWeights: Float64Array) => void,
+  /**
+   * Hears of each grown tree with its bootstrap multiplicities (0 = out of bag), e.g. for out-of-bag scores, and
+   * the leaf each in-bag row landed in while the tree grew (entries of out-of-bag rows are stale).
+   */
+  onTree?: (tree: TreeArrays, bootstrapWeights: Float64Array, inBagLeaf: Int32Array) => void,
 ): RandomForestModel {
   const params: RandomForestParams = { ...RANDOM_FOREST_DEFAULTS, ...options };
   validateParams(params);
@@ -117,6 +120,7 @@ export function fitRandomForest(
   const allRows = Int32Array.from({ length: nRows }, (_, i) => i);
   const importanceSum = new Float64Array(nFeatures);
   const trees: TreeArrays[] = [];
+  const inBagLeaf = new Int32Array(onTree ? nRows : 0);
   for (let t = 0; t < params.nEstimators; t++) {
     let rows: Int32Array;
     if (params.bootstrap) rows = drawBootstrap(nRows, rng, weights);
@@ -124,9 +128,18 @@ export function fitRandomForest(
       weights.fill(1);
       rows = allRows.slice();
     }
-    const { tree, importances } = growClassificationTree(data, labels, weights, rows, treeOptions, rng, workspace);
+    const { tree, importances } = growClassificationTree(
+      data,
+      labels,
+      weights,
+      rows,
+      treeOptions,
+      rng,
+      workspace,
+      onTree ? inBagLeaf : undefined,
+    );
     trees.push(tree);
-    onTree?.(tree, weights);
+    onTree?.(tree, weights, inBagLeaf);
     const treeShare = normalised(importances);
     for (let f = 0; f < nFeatures; f++) importanceSum[f] += treeShare[f];
     onProgress?.(t + 1, params.nEstimators);

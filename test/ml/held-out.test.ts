@@ -62,6 +62,28 @@ describe('out-of-sample scores of the training rows', () => {
     assert.ok(inSampleAuc > outOfBagAuc + 0.05, `in sample ${inSampleAuc}, out of bag ${outOfBagAuc}`);
   });
 
+  it('a forest also gives its in-sample scores, the same numbers as predicting the training rows', () => {
+    // Coarse bins (several values per bin, NaN in the data) and no bootstrap (every row in bag) included: rows
+    // that reach a leaf while the tree grows must land in the same leaf when routed by thresholds.
+    // Copies of rows with the other label: impure leaves no split can separate.
+    const copies = X.slice(0, 40);
+    const xConflicting = columns([...X.slice(0, nTrain), ...copies]);
+    const yConflicting = Float64Array.from([...yTrain, ...y.slice(0, 40).map((label) => 1 - label)]);
+    for (const [options, x, labels] of [
+      [{ nEstimators: 20, seed: 5 }, xTrain, yTrain],
+      [{ nEstimators: 20, seed: 5, maxBins: 6 }, xTrain, yTrain],
+      [{ nEstimators: 5, seed: 5, bootstrap: false, maxFeatures: 2 }, xTrain, yTrain],
+      [{ nEstimators: 20, seed: 5 }, xConflicting, yConflicting],
+    ] as const) {
+      const { model, inSampleScores } = fitWithHeldOutScores({ kind: 'random-forest', options }, x, labels, 42);
+      assert.ok(inSampleScores, `in-sample scores for ${JSON.stringify(options)}`);
+      assert.deepEqual(inSampleScores, predictProbaForest(model as never, x), JSON.stringify(options));
+    }
+    // The other kinds leave it to the caller.
+    const boosted = fitWithHeldOutScores({ kind: 'gradient-boosting', options: { maxIter: 5 } }, xTrain, yTrain, 42);
+    assert.equal(boosted.inSampleScores, undefined);
+  });
+
   it('boosting’s are the early-stopping rows, scored exactly as the last validation round scored them', () => {
     const spec = { kind: 'gradient-boosting', options: { earlyStopping: true, maxIter: 200, seed: 5 } } as const;
     const { model, heldOut } = fitWithHeldOutScores(spec, xTrain, yTrain, 42);

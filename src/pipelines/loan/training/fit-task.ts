@@ -100,7 +100,11 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
   // The threshold and the score PSI reference come from out-of-sample scores of the training rows: out of bag
   // for the forest, early-stopping rows for boosting, a refit on 80% for the linear model (src/ml/held-out.ts).
   const thresholdSeed = split.kind === 'random' ? (split.seed ?? 42) : 42;
-  const { model: classifier, heldOut } = fitWithHeldOutScores(
+  const {
+    model: classifier,
+    heldOut,
+    inSampleScores,
+  } = fitWithHeldOutScores(
     spec,
     xTrain,
     yTrain,
@@ -112,7 +116,7 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
   reportProgress(progress, { phase: 'threshold' });
   const { threshold } = breakEvenThreshold(heldOut.labels, heldOut.scores);
 
-  const trainScores = predictProba(classifier, xTrain);
+  const trainScores = inSampleScores ?? predictProba(classifier, xTrain);
   const testScores = predictProba(classifier, xTest);
   reportProgress(progress, { phase: 'evaluate' });
   const summary = classificationSummary(yTest, testScores, threshold);
