@@ -8,7 +8,15 @@
  */
 import { choleskyLower, choleskySolve } from './linalg.js';
 import { log1pExp, sigmoid } from './math.js';
-import { fitColumns, predictColumns, toBinaryLabels, type FeatureMatrix, type FitProgress } from './tabular-input.js';
+import {
+  fitColumns,
+  predictColumns,
+  takeRows,
+  takeValues,
+  toBinaryLabels,
+  type FeatureMatrix,
+  type FitProgress,
+} from './tabular-input.js';
 
 export interface LogisticRegressionParams {
   /** Inverse regularisation strength (sklearn's C). */
@@ -181,10 +189,34 @@ function startingPoint(start: LogisticRegressionModel, mean: Float64Array, scale
   return beta;
 }
 
+/** From this many rows a fit without a `start` starts from the model of an evenly spaced sample of them. */
+export const SAMPLE_START_MIN_ROWS = 40_000;
+const SAMPLE_START_ROWS = 10_000;
+
+/**
+ * The model of every (n/m)-th row, its penalty scaled to the sample (C × n/m: the same balance of mean loss and
+ * penalty), so its optimum is near the full data's. Newton steps on 10,000 rows cost a ninth of those on the
+ * 10× portfolio's 90,000; from there the full fit needs about half its steps (6 → 3 at 10×).
+ */
+function sampleStart(
+  columns: Float64Array[],
+  labels: Float64Array,
+  params: LogisticRegressionParams,
+): LogisticRegressionModel {
+  const n = labels.length;
+  const rows = Int32Array.from({ length: SAMPLE_START_ROWS }, (_, k) => Math.floor((k * n) / SAMPLE_START_ROWS));
+  const sample = { nRows: rows.length, columns: takeRows({ nRows: n, columns }, rows).columns };
+  return fitLogisticRegression(sample, takeValues(labels, rows), {
+    ...params,
+    C: (params.C * n) / SAMPLE_START_ROWS,
+  });
+}
+
 /**
  * Fits the model; labels must be 0/1. `start`, a model fitted on related rows (the same data with more rows,
  * say), is where Newton's method starts: the objective is strictly convex, so the solution is the same within
- * `tol`, reached in fewer iterations.
+ * `tol`, reached in fewer iterations. Without one, a fit of SAMPLE_START_MIN_ROWS rows or more starts from a
+ * model of a sample of them.
  */
 export function fitLogisticRegression(
   X: FeatureMatrix,
@@ -202,7 +234,8 @@ export function fitLogisticRegression(
   const { mean, scale, z } = standardise(columns);
   const d = z.length;
   const alpha = 1 / params.C;
-  const beta = start ? startingPoint(start, mean, scale) : new Float64Array(d + 1);
+  const from = start ?? (n >= SAMPLE_START_MIN_ROWS ? sampleStart(columns, labels, params) : undefined);
+  const beta = from ? startingPoint(from, mean, scale) : new Float64Array(d + 1);
   const eta = new Float64Array(n);
   const trialEta = new Float64Array(n);
   // The intercept as a column of ones: multiplying by 1 is exact, so every sum rounds as with a separate term.
