@@ -38,8 +38,10 @@ export interface BinnedMatrix {
  * values when there are ≤ maxBins of them, otherwise percentiles (numpy 'averaged_inverted_cdf'), deduplicated.
  */
 export function findBinThresholds(values: ArrayLike<number>, maxBins = DEFAULT_MAX_BINS): Float64Array {
-  const sorted = sortedWithoutNaN(values);
-  const distinct = sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
+  // Most loan columns hold a few distinct values (one-hot levels, counts): those need no sort of every row.
+  const few = fewDistinctValues(values, maxBins);
+  const sorted = few ?? sortedWithoutNaN(values);
+  const distinct = few ?? sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
   if (distinct.length <= 1) return new Float64Array(0);
   let thresholds: Float64Array;
   if (distinct.length <= maxBins) {
@@ -52,6 +54,21 @@ export function findBinThresholds(values: ArrayLike<number>, maxBins = DEFAULT_M
     thresholds = thresholds.filter((v, i) => i === 0 || v !== thresholds[i - 1]);
   }
   return thresholds.map((t) => Math.min(t, ALMOST_INF));
+}
+
+/**
+ * The distinct non-NaN values, ascending, if there are at most `limit` of them (-0 and 0 are one value, as the
+ * sorted path's `!==` has them); undefined as soon as there are more.
+ */
+function fewDistinctValues(values: ArrayLike<number>, limit: number): Float64Array | undefined {
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v || seen.has(v)) continue;
+    seen.add(v);
+    if (seen.size > limit) return undefined;
+  }
+  return Float64Array.from(seen).sort();
 }
 
 /** numpy.quantile(sorted, q, method='averaged_inverted_cdf'), replicating numpy's float arithmetic. */

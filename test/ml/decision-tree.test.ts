@@ -14,6 +14,7 @@ import {
   treeDepth,
   type TreeArrays,
 } from '../../src/ml/decision-tree.js';
+import { mulberry32, randomInt } from '../../src/ml/random.js';
 
 interface BinningReference {
   thresholds: number[][];
@@ -60,6 +61,36 @@ describe('binning vs sklearn _BinMapper', () => {
   it('uses midpoints between distinct values when there are few, and ignores NaN', () => {
     assert.deepEqual(Array.from(findBinThresholds([3, 1, Number.NaN, 2, 2, 1])), [1.5, 2.5]);
     assert.deepEqual(Array.from(findBinThresholds([7, 7, Number.NaN])), []);
+  });
+
+  it('finds the same thresholds without sorting every value when a column has few distinct ones', () => {
+    // The rule written out on a full sort: midpoints of the distinct values while there are at most maxBins.
+    const bySorting = (values: number[], maxBins: number) => {
+      const sorted = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+      const distinct = sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
+      return distinct.length > maxBins ? null : Array.from(distinct.subarray(1), (v, i) => (distinct[i] + v) / 2);
+    };
+    const rng = mulberry32(9);
+    const draw = (levels: number[], n: number) =>
+      Array.from({ length: n }, () => levels[randomInt(rng, levels.length)]);
+    const columns: [number[], number][] = [
+      [draw([0, 1], 500), 255],
+      [draw([-0, 0, 1, Number.NaN], 500), 255],
+      [draw([-3.5, -0, 2, 1e300, -1e300, Number.NaN], 500), 255],
+      [
+        draw(
+          Array.from({ length: 8 }, (_, k) => k * 1.1),
+          2000,
+        ),
+        8,
+      ], // exactly maxBins distinct values
+    ];
+    for (const [values, maxBins] of columns) {
+      assert.deepEqual(Array.from(findBinThresholds(values, maxBins)), bySorting(values, maxBins));
+    }
+    // One value more than maxBins: percentiles of every value (ten zeros weigh ten times), not midpoints.
+    const nine = [...new Array<number>(10).fill(0), 1, 2, 3, 4, 5, 6, 7, 8];
+    assert.deepEqual(Array.from(findBinThresholds(nine, 8)), [0, 2, 4, 6]);
   });
 });
 
