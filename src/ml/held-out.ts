@@ -107,22 +107,21 @@ function fitForestWithOutOfBag(
 ): FitWithHeldOut {
   const sums = new Float64Array(X.nRows);
   const counts = new Int32Array(X.nRows);
-  const inSample = new Float64Array(X.nRows);
+  const inSampleScores = new Float64Array(X.nRows);
   const model = fitRandomForest(X, y, options, onProgress, (tree, weights, inBagLeaf) => {
     for (let i = 0; i < X.nRows; i++) {
       if (weights[i] !== 0) {
-        inSample[i] += tree.value[inBagLeaf[i]];
+        inSampleScores[i] += tree.value[inBagLeaf[i]];
         continue;
       }
       const value = tree.value[leafIndexAt(tree, X.columns, i)];
-      inSample[i] += value;
+      inSampleScores[i] += value;
       sums[i] += value;
       counts[i]++;
     }
   });
   // Summed tree by tree, then divided, as predictProbaForest does: the same rounding.
-  for (let i = 0; i < X.nRows; i++) inSample[i] /= model.trees.length;
-  const inSampleScores = inSample;
+  for (let i = 0; i < X.nRows; i++) inSampleScores[i] /= model.trees.length;
   const rows: number[] = [];
   for (let i = 0; i < X.nRows; i++) if (counts[i] > 0) rows.push(i);
   if (rows.length === 0 || model.params.bootstrap === false) {

@@ -39,15 +39,14 @@ export interface BinnedMatrix {
  */
 export function findBinThresholds(values: ArrayLike<number>, maxBins = DEFAULT_MAX_BINS): Float64Array {
   // Most loan columns hold a few distinct values (one-hot levels, counts): those need no sort of every row.
-  const few = fewDistinctValues(values, maxBins);
-  const sorted = few ?? sortedWithoutNaN(values);
-  const distinct = few ?? sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
-  if (distinct.length <= 1) return new Float64Array(0);
+  const distinct = fewDistinctValues(values, maxBins);
   let thresholds: Float64Array;
-  if (distinct.length <= maxBins) {
+  if (distinct) {
+    if (distinct.length <= 1) return new Float64Array(0);
     thresholds = new Float64Array(distinct.length - 1);
     for (let i = 0; i < thresholds.length; i++) thresholds[i] = (distinct[i] + distinct[i + 1]) / 2;
   } else {
+    const sorted = sortedWithoutNaN(values);
     thresholds = new Float64Array(maxBins - 1);
     const step = 100 / maxBins; // np.linspace(0, 100, maxBins + 1)
     for (let k = 1; k < maxBins; k++) thresholds[k - 1] = averagedInvertedCdf(sorted, (k * step) / 100);
