@@ -104,34 +104,6 @@ export async function atomicWriteParquet(conn: DuckDBConnection, selectSql: stri
   }
 }
 
-/**
- * Writes `selectSql` as a hive-partitioned Parquet folder (`<col>=<value>/data_0.parquet`), built in a
- * temp sibling folder and published by rename, so readers see all of it or nothing. The callers' folders
- * are content-addressed (same path, same content), so once published a folder is never replaced: a
- * concurrent or later writer of it succeeds and drops its own copy, and no reader loses files mid-read.
- */
-export async function atomicWritePartitionedParquet(
-  conn: DuckDBConnection,
-  selectSql: string,
-  outDir: string,
-  partitionBy: string[],
-): Promise<void> {
-  await mkdir(dirname(outDir), { recursive: true });
-  const tmp = tempSiblingPath(outDir);
-  try {
-    const partitions = partitionBy.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
-    await conn.run(`COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet, PARTITION_BY (${partitions}))`);
-    await rename(tmp, outDir).catch((err: NodeJS.ErrnoException) => {
-      // The folder is already published, by an earlier or a concurrent writer of the same output (outputs
-      // are deterministic: content-addressed layers). It stays: replacing it would pull its files from under
-      // a run reading them. Ours is dropped below.
-      if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
-    });
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-}
-
 /** Streams a file through SHA-256 (hex), so large CSVs are never held in memory. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');

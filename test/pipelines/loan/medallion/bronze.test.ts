@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sqlString } from '../../../../src/storage/duckdb.js';
 import { ingestBronze, type BronzeResult, type LoanRawTable } from '../../../../src/pipelines/loan/medallion/index.js';
@@ -20,7 +19,7 @@ describe('loan bronze on generated data', () => {
 
   after(() => cleanup());
 
-  it('keeps every raw row as text, partitioned by snapshot month, with a sha256 fingerprint', async () => {
+  it('keeps every raw row as text in one file per table, with its snapshot month and a sha256 fingerprint', async () => {
     assert.equal(byTable.get('features_attributes')!.rows, CUSTOMERS);
     assert.equal(byTable.get('lms_loan_daily')!.rows, CUSTOMERS * 11);
     assert.equal(byTable.get('features_attributes')!.months.length, 25);
@@ -29,11 +28,24 @@ describe('loan bronze on generated data', () => {
     for (const b of byTable.values()) {
       assert.match(b.fingerprint, /^[0-9a-f]{64}$/);
       assert.equal(b.invalidSnapshotRows, 0);
-      assert.ok(existsSync(join(b.path, `snapshot_month=${b.months[0]}`)), 'hive partition folder');
+      assert.equal(b.path, join(dirname(b.path), `${b.table}.parquet`));
+      const perMonth = await query(
+        `SELECT snapshot_month, count(*)::INTEGER AS n FROM read_parquet(${sqlString(b.path)}) GROUP BY 1 ORDER BY 1`,
+      );
+      assert.deepEqual(
+        perMonth.map((r) => r.snapshot_month),
+        b.months,
+        `${b.table}: snapshot_month per row`,
+      );
+      assert.equal(
+        perMonth.reduce((sum, r) => sum + Number(r.n), 0),
+        b.rows,
+      );
     }
-    const financials = join(byTable.get('features_financials')!.path, '*', '*.parquet');
+    const financials = byTable.get('features_financials')!.path;
     const types = await columnTypes(financials);
-    for (const [name, type] of types) if (name !== 'snapshot_month') assert.equal(type, 'VARCHAR', name);
+    assert.equal(types.get('snapshot_month'), 'VARCHAR');
+    for (const type of types.values()) assert.equal(type, 'VARCHAR');
     const dirt = await query(
       `SELECT count(*) FILTER (WHERE Credit_Mix = '_') AS n FROM read_parquet(${sqlString(financials)})`,
     );
@@ -102,6 +114,26 @@ describe('loan bronze: typed validation errors', () => {
       file: 'features_attributes.csv',
       row: 6,
     });
+  });
+
+  it('keeps rows whose snapshot_date is unreadable, counted apart from the months', async () => {
+    const dir = join(root, 'bad-date');
+    await cp(rawDir, dir, { recursive: true });
+    const path = join(dir, 'features_attributes.csv');
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    const dateAt = lines[0].split(',').indexOf('snapshot_date');
+    const cells = lines[3].split(',');
+    cells[dateAt] = '2023-13-45';
+    lines[3] = cells.join(',');
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const b = await ingestBronze({ rawDir: dir, bronzeDir: join(root, 'b6'), table: 'features_attributes' });
+    assert.equal(b.rows, lines.length - 1);
+    assert.equal(b.invalidSnapshotRows, 1);
+    assert.ok(!b.months.includes('invalid'));
+    const kept = await query(
+      `SELECT snapshot_date FROM read_parquet(${sqlString(b.path)}) WHERE snapshot_month = 'invalid'`,
+    );
+    assert.deepEqual(kept, [{ snapshot_date: '2023-13-45' }]);
   });
 
   it('rejects an unknown table', async () => {
