@@ -11,6 +11,8 @@ COPY scripts ./scripts
 # Writable by the unprivileged user: data, models, and the state dir (a generated API key when none is set).
 RUN mkdir -p /data /model_store /state && chown node:node /data /model_store /state
 ENV DATA_DIR=/data MODEL_STORE_DIR=/model_store STATE_DIR=/state HOST=0.0.0.0 PORT=3000
+# Large arrays mmap'd, so memory a finished fit frees goes back to the system (src/processes/malloc.ts).
+ENV GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072
 USER node
 VOLUME ["/data", "/model_store"]
 CMD ["node", "--import", "tsx", "src/worker.ts"]

@@ -8,6 +8,7 @@ import { Piscina } from 'piscina';
 
 import type { ComputeTask } from './task.js';
 import { buildTaskBundles, removeTaskBundles, taskBundlePath, taskBundleUrl } from './task-bundle.js';
+import { TASK_RUNNER_MODULE, type TaskCall } from './task-runner.js';
 import { WARM_UP_MODULE, type WarmUpInput } from './warm-up.js';
 
 export { defineComputeTask, type ComputeTask } from './task.js';
@@ -62,6 +63,9 @@ function sharedPool(): Piscina {
     execArgv: [],
     // Queued tasks keep their order (by default Piscina moves a task it could not place to the queue's tail).
     stricterFIFO: true,
+    // A thread goes back to its event loop between tasks instead of blocking in Atomics.wait, holding its last
+    // task's input, until the next: so its idle collection (compute/task-runner.ts) runs and frees that too.
+    atomics: 'disabled',
   });
   return pool;
 }
@@ -75,9 +79,11 @@ export function runCompute<TInput, TOutput>(
   return new Promise<TOutput>((resolve, reject) => {
     startInPriorityOrder(options.priority ?? 0, () => {
       try {
-        const running = sharedPool().run(input, {
-          filename: taskBundlePath(task.moduleUrl),
-          name: task.name,
+        // Through the runner (compute/task-runner.ts), which collects garbage once the thread idles.
+        const call: TaskCall = { bundleUrl: taskBundleUrl(task.moduleUrl), name: task.name, input };
+        const running = sharedPool().run(call, {
+          filename: taskBundlePath(TASK_RUNNER_MODULE),
+          name: 'runTask',
           signal: options.signal,
           transferList: options.transferList,
         }) as Promise<TOutput>;
@@ -96,9 +102,9 @@ export function runCompute<TInput, TOutput>(
  */
 export async function warmComputePool(tasks: readonly ComputeTask<never, unknown>[]): Promise<number> {
   const threads = computeThreads();
-  await buildTaskBundles([...tasks.map((task) => task.moduleUrl), WARM_UP_MODULE]);
+  await buildTaskBundles([...tasks.map((task) => task.moduleUrl), TASK_RUNNER_MODULE, WARM_UP_MODULE]);
   const input: WarmUpInput = {
-    bundleUrls: [...new Set(tasks.map((task) => taskBundleUrl(task.moduleUrl)))],
+    bundleUrls: [...new Set([...tasks.map((task) => task.moduleUrl), TASK_RUNNER_MODULE])].map(taskBundleUrl),
     arrived: new Int32Array(new SharedArrayBuffer(4)),
     parties: threads,
     timeoutMs: 30_000,

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_WORKER_NICENESS, workerNiceness } from './niceness.js';
+import { workerGlibcTunables } from './malloc.js';
 
 /** The worker process entry: polls the task queue until SIGTERM, or until its parent goes away. */
 export const WORKER_ENTRY = fileURLToPath(new URL('../worker.ts', import.meta.url));
@@ -26,7 +27,10 @@ export const WORKER_READY_MESSAGE = 'worker-ready';
 
 export interface WorkerProcessesOptions {
   count: number;
-  /** The workers' environment (TEMPORAL_ADDRESS, TASK_QUEUE, …); COMPUTE_THREADS and WORKER_NICENESS are added unless set. */
+  /**
+   * The workers' environment (TEMPORAL_ADDRESS, TASK_QUEUE, …); COMPUTE_THREADS and WORKER_NICENESS are added
+   * unless set, and GLIBC_TUNABLES gets malloc's mmap threshold (processes/malloc.ts).
+   */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   /** The script each process runs (default WORKER_ENTRY), with this process's loader flags (tsx). */
@@ -66,19 +70,28 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * The environment of `count` worker processes started from `env`: COMPUTE_THREADS and WORKER_NICENESS added
+ * unless set, and malloc's mmap threshold in GLIBC_TUNABLES (processes/malloc.ts). A bad WORKER_NICENESS is
+ * refused here, before any process starts.
+ */
+export function workerProcessEnv(env: NodeJS.ProcessEnv, count: number): NodeJS.ProcessEnv {
+  // Below the API's priority: the fits take the idle cycles, the API answers first (processes/niceness.ts).
+  const niceness = workerNiceness(env) ?? DEFAULT_WORKER_NICENESS;
+  return {
+    ...env,
+    COMPUTE_THREADS: env.COMPUTE_THREADS ?? String(computeThreadsPerWorker(count)),
+    WORKER_NICENESS: String(niceness),
+    GLIBC_TUNABLES: workerGlibcTunables(env),
+  };
+}
+
 export function startWorkerProcesses(options: WorkerProcessesOptions): WorkerProcesses {
   const { count, log } = options;
   const entry = options.entry ?? WORKER_ENTRY;
   const backoff = options.restartBackoff ?? { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
   const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
-  // Below the API's priority: the fits take the idle cycles, the API answers first (processes/niceness.ts). A
-  // bad value is refused here, before any process starts.
-  const niceness = workerNiceness(options.env) ?? DEFAULT_WORKER_NICENESS;
-  const env: NodeJS.ProcessEnv = {
-    ...options.env,
-    COMPUTE_THREADS: options.env.COMPUTE_THREADS ?? String(computeThreadsPerWorker(count)),
-    WORKER_NICENESS: String(niceness),
-  };
+  const env = workerProcessEnv(options.env, count);
   const slots: Slot[] = Array.from({ length: count }, (_, index) => ({
     index,
     ready: false,

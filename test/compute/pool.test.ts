@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { setImmediate as nextTick } from 'node:timers/promises';
 
 import { closeComputePool, defineComputeTask, runCompute, warmComputePool } from '../../src/compute/pool.js';
+import { IDLE_COLLECT_MS } from '../../src/compute/task-runner.js';
 import type { rendezvous, spinUntilReleased } from './rendezvous-task.js';
 
 const TASKS = new URL('./rendezvous-task.ts', import.meta.url).href;
@@ -119,5 +120,27 @@ describe('compute pool: priorities', () => {
     ];
     await Promise.all(submitted.map(({ id, priority }) => runCompute(recordTask, { log, id }, { priority })));
     assert.deepEqual([...log.subarray(1, 1 + log[0])], [2, 3, 4, 1, 5]);
+  });
+});
+
+describe('compute pool: idle threads', () => {
+  withPoolOf(1);
+
+  it("collects a thread's garbage once it idles, the last task's input included", async () => {
+    const memoryTask = defineComputeTask<{ buffer?: ArrayBuffer }, number>(
+      new URL('./probe-task.ts', import.meta.url).href,
+      'externalMemory',
+    );
+    const size = 64 * 1024 * 1024;
+    const buffer = new ArrayBuffer(size);
+    const holding = await runCompute(memoryTask, { buffer }, { transferList: [buffer] });
+    assert.ok(holding >= size, `the thread holds the buffer it was sent (${holding} bytes outside its heap)`);
+    // Each probe is a task, which restarts the idle wait: so wait longer than it between probes.
+    let after = holding;
+    for (let probe = 0; probe < 4 && after >= size; probe++) {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_COLLECT_MS * 1.5));
+      after = await runCompute(memoryTask, {});
+    }
+    assert.ok(after < size / 4, `the buffer is gone once the thread idled (${after} bytes left)`);
   });
 });
