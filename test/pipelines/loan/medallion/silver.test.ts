@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { jsonText } from '../../../../src/storage/duckdb.js';
 import { buildSilver, SILVER_PATHS, type SilverResult } from '../../../../src/pipelines/loan/medallion/index.js';
+import { bronzeTablePath } from '../../../../src/pipelines/loan/medallion/bronze.js';
+import { SILVER_COLUMNS } from '../../../../src/pipelines/loan/medallion/silver.js';
 import {
   addMonths,
   columnTypes,
@@ -20,12 +22,13 @@ import {
 describe('loan silver on generated data', () => {
   let cleanup: () => Promise<void> = () => Promise.resolve();
   let silverDir: string;
+  let bronzeDir: string;
   let silver: SilverResult[];
 
   before(async () => {
     const data = await generatedRawData('loan-silver', { seed: 11, customers: CUSTOMERS });
     cleanup = data.cleanup;
-    ({ silverDir, silver } = await throughSilver(data.rawDir, join(data.root, 'run')));
+    ({ silverDir, bronzeDir, silver } = await throughSilver(data.rawDir, join(data.root, 'run')));
   });
 
   after(() => cleanup());
@@ -71,6 +74,30 @@ describe('loan silver on generated data', () => {
     const silverFin = silverOf(silver, 'features_financials');
     assert.ok(silverFin.nullsSet.Credit_Mix > 0 && silverFin.nullsSet.Amount_invested_monthly > 0);
     assert.ok(silverOf(silver, 'features_attributes').nullsSet.Age > 0);
+  });
+
+  it('counts, per column, the values present in bronze that cleaning set to NULL, row by row', async () => {
+    for (const result of silver) {
+      // Silver keeps bronze's row order, so the two files line up row by row.
+      const bronze = parquet(bronzeTablePath(bronzeDir, result.table));
+      const rawOf = (name: string) => (name === 'Credit_History_Months' ? 'Credit_History_Age' : name);
+      const names = Object.keys(result.nullsSet);
+      assert.deepEqual(
+        names,
+        SILVER_COLUMNS[result.table].filter((name) => names.includes(name)),
+      );
+      const counts = names.map(
+        (name, i) => `count(*) FILTER (WHERE b."${rawOf(name)}" IS NOT NULL AND s."${name}" IS NULL)::INTEGER AS c${i}`,
+      );
+      const [row] = await query(
+        `SELECT count(*)::INTEGER AS rows, ${counts.join(', ')} FROM ${bronze} b POSITIONAL JOIN ${parquet(result.path)} s`,
+      );
+      assert.equal(result.rows, Number(row.rows), result.table);
+      const expected = Object.fromEntries(names.map((name, i) => [name, Number(row[`c${i}`])]));
+      assert.deepEqual(result.nullsSet, expected, result.table);
+    }
+    const total = silver.reduce((sum, r) => sum + Object.values(r.nullsSet).reduce((a, b) => a + b, 0), 0);
+    assert.ok(total > 0, 'the generated dirt set some values to NULL');
   });
 
   it('LMS derives mob, installments_missed, first_missed_date and dpd as in the course', async () => {
