@@ -91,12 +91,21 @@ export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * Rows per Parquet row group, a quarter of DuckDB's default: the writer holds a row group of every column in
+ * memory, so at DuckDB's 122,880 the four 10× bronze tables written at once peaked 140 MB higher (silver
+ * 75 MB), for no gain in time.
+ */
+const PARQUET_ROW_GROUP_ROWS = 30_720;
+
 /** Writes the result of `selectSql` to one Parquet file: readers see the old file or the new one, never half. */
 export async function atomicWriteParquet(conn: DuckDBConnection, selectSql: string, outPath: string): Promise<void> {
   await mkdir(dirname(outPath), { recursive: true });
   const tmp = tempSiblingPath(outPath);
   try {
-    await conn.run(`COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet)`);
+    await conn.run(
+      `COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS})`,
+    );
     await rename(tmp, outPath);
   } catch (err) {
     await rm(tmp, { force: true });
