@@ -1,7 +1,7 @@
 /**
  * Gold: one row per loan, as known on its application date (loan_start_date), with the label from the
  * label store. No look-ahead: attributes/financials come from the latest snapshot on or before the loan
- * start (ASOF join) and clickstream aggregates only use snapshots on or before it.
+ * start and clickstream aggregates only use snapshots on or before it.
  *
  * DTI is Total_EMI_per_month / Monthly_Inhand_Salary (monthly debt service over monthly income);
  * Debt_to_Annual_Income is Outstanding_Debt / Annual_Income (stock of debt over yearly income).
@@ -98,7 +98,7 @@ async function openGoldInputs(conn: DuckDBConnection, silverDir: string): Promis
     }
   }
   const source = (path: string) => `read_parquet(${sqlString(path)})`;
-  // ASOF joins need non-NULL keys; rows without them were already counted by the quality gate.
+  // The as-of joins need non-NULL keys; rows without them were already counted by the quality gate.
   for (const name of ['attributes', 'financials', 'clickstream'] as const) {
     await conn.run(
       `CREATE VIEW ${name} AS SELECT * FROM ${source(inputs[name])} WHERE Customer_ID IS NOT NULL AND snapshot_date IS NOT NULL`,
@@ -135,6 +135,20 @@ async function createClickstreamAggregates(conn: DuckDBConnection): Promise<void
     GROUP BY l.loan_id`);
 }
 
+/**
+ * Joins `table` (as `alias`) at its latest snapshot on or before each loan's start: that snapshot's date per
+ * loan, then the row by (Customer_ID, date). The same rows as DuckDB's ASOF LEFT JOIN, since the quality gate
+ * excludes every customer with two rows of one snapshot, in hash joins: with the ASOF join's sorts the 10×
+ * portfolio's gold step peaked 110 MB higher (590 against 480 MB in-process).
+ */
+function asOfJoin(table: 'attributes' | 'financials', alias: string): string {
+  return `LEFT JOIN (
+      SELECT l.loan_id, max(t.snapshot_date) AS snapshot_date
+      FROM loans l JOIN ${table} t ON t.Customer_ID = l.Customer_ID
+      WHERE t.snapshot_date <= l.loan_start_date GROUP BY l.loan_id) ${alias}_at ON ${alias}_at.loan_id = l.loan_id
+    LEFT JOIN ${table} ${alias} ON ${alias}.Customer_ID = l.Customer_ID AND ${alias}.snapshot_date = ${alias}_at.snapshot_date`;
+}
+
 /** The gold SELECT: training keeps labelled loans only; monthly scoring keeps all (label may be NULL). */
 function goldSelectSql(labelJoin: 'INNER' | 'LEFT'): string {
   const numeric = GOLD_NUMERIC_FEATURES.map(numericFeatureSql);
@@ -146,8 +160,8 @@ function goldSelectSql(labelJoin: 'INNER' | 'LEFT'): string {
       CAST(lab.label AS INTEGER) AS label, lab.snapshot_date AS label_snapshot_date,
       ${[...numeric, ...categorical].join(',\n      ')}
     FROM loans l
-    ASOF LEFT JOIN attributes a ON a.Customer_ID = l.Customer_ID AND l.loan_start_date >= a.snapshot_date
-    ASOF LEFT JOIN financials f ON f.Customer_ID = l.Customer_ID AND l.loan_start_date >= f.snapshot_date
+    ${asOfJoin('attributes', 'a')}
+    ${asOfJoin('financials', 'f')}
     LEFT JOIN click c ON c.loan_id = l.loan_id
     ${labelJoin} JOIN labels lab ON lab.loan_id = l.loan_id
     ORDER BY l.loan_start_date, l.loan_id`;

@@ -110,8 +110,9 @@ describe('loan gold on planted problems', () => {
     assert.equal(Number(row.clickstream_months), probe.fe10AtOrBefore.length);
     assert.ok(Math.abs(Number(row.fe_10_mean) - mean) < 1e-9, `fe_10_mean ${jsonText(row.fe_10_mean)} vs ${mean}`);
     assert.equal(Number(row.fe_10_last), probe.fe10AtOrBefore[probe.fe10AtOrBefore.length - 1]);
-    assert.notEqual(Number(row.Outstanding_Debt), 4321, 'later financials snapshot not used');
-    assert.notEqual(Number(row.Age), 99, 'later attributes snapshot not used');
+    // The snapshot on the start day, not the later one (look-ahead) nor the earlier one (not the latest).
+    assert.equal(Number(row.Outstanding_Debt), probe.outstandingDebt);
+    assert.equal(Number(row.Age), probe.age);
   });
 
   it('leaves out the customers the quality gate excluded', async () => {

@@ -135,15 +135,24 @@ export async function rejectsWithDetails(
 
 /** The customers the trap data plants: a probe for look-ahead, and three the quality gate must remove. */
 export interface TrapCustomers {
-  probe: { id: string; start: string; fe10AtOrBefore: number[] };
+  /** Its features as of its loan start: the snapshot on that day, between an earlier and a later one. */
+  probe: { id: string; start: string; fe10AtOrBefore: number[]; age: number; outstandingDebt: number };
   skipped: { noFeatures: string; duplicate: string; noLoan: string };
 }
 
-/** Replaces field `index` of a CSV line, honouring one quoted field (Type_of_Loan). */
+/** The fields of a CSV line, honouring one quoted field (Type_of_Loan). */
+function csvFields(line: string): string[] {
+  return line
+    .match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
+    .map((f) => f.replace(/,$/, ''))
+    .slice(0, -1);
+}
+
+/** Replaces field `index` of a CSV line. */
 function replaceUnquotedField(line: string, index: number, value: string): string {
-  const fields = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, ''));
+  const fields = csvFields(line);
   fields[index] = value;
-  return fields.slice(0, -1).join(',');
+  return fields.join(',');
 }
 
 /**
@@ -168,7 +177,7 @@ export async function writeTrapData(rawDir: string): Promise<TrapCustomers> {
   });
   const [probeLine, noFeaturesLine, duplicateLine] = candidates;
   const [id, , , , , start] = probeLine.split(',');
-  const probe = { id, start, fe10AtOrBefore: [] as number[] };
+  const probe = { id, start, fe10AtOrBefore: [] as number[], age: 0, outstandingDebt: 0 };
   const skipped = {
     noFeatures: noFeaturesLine.split(',')[0],
     duplicate: duplicateLine.split(',')[0],
@@ -189,13 +198,18 @@ export async function writeTrapData(rawDir: string): Promise<TrapCustomers> {
   });
   trappedClicks.push(`${Array.from({ length: 20 }, () => '1').join(',')},,2023-05-01`);
 
-  // A later attributes/financials snapshot for the probe must not be used for its loan.
+  // A later attributes/financials snapshot for the probe must not be used for its loan, nor an earlier one.
   const attrProbe = attributes.find((line) => line.startsWith(`${probe.id},`))!.split(',');
-  const laterAttributes = [...attrProbe.slice(0, 2), '99', ...attrProbe.slice(3, 5), later].join(',');
+  probe.age = Number(attrProbe[2]);
+  const otherAttributes = (age: string, date: string) =>
+    [...attrProbe.slice(0, 2), age, ...attrProbe.slice(3, 5), date].join(',');
   const finIndex = financials.findIndex((line) => line.startsWith(`${probe.id},`));
-  const laterFinancials = financials[finIndex].replace(/,Bad,|,Good,|,Standard,|,_,/, ',Bad,').replace(/[^,]+$/, later);
   const debtColumn = RAW_TABLES.features_financials.columns.indexOf('Outstanding_Debt');
-  const laterFinancialsWithDebt = replaceUnquotedField(laterFinancials, debtColumn, '4321.0');
+  probe.outstandingDebt = Number(csvFields(financials[finIndex])[debtColumn]);
+  const otherFinancials = (debt: string, date: string) =>
+    replaceUnquotedField(financials[finIndex].replace(/[^,]+$/, date), debtColumn, debt);
+  const laterFinancialsWithDebt = otherFinancials('4321.0', later).replace(/,Bad,|,Good,|,Standard,|,_,/, ',Bad,');
+  const earlier = addMonths(probe.start, -2);
 
   // Features only after the loan start; a duplicate financials row; a customer without a loan.
   const movedAttributes = attributes.map((line) =>
@@ -206,8 +220,19 @@ export async function writeTrapData(rawDir: string): Promise<TrapCustomers> {
   const noLoanFinancials = financials[1].replace(/^[^,]+/, skipped.noLoan).replace(/[^,]+$/, '2024-01-01');
 
   await write('feature_clickstream', trappedClicks);
-  await write('features_attributes', [...movedAttributes, laterAttributes, noLoanAttributes]);
-  await write('features_financials', [...financials, laterFinancialsWithDebt, duplicate, noLoanFinancials]);
+  await write('features_attributes', [
+    ...movedAttributes,
+    otherAttributes('99', later),
+    otherAttributes('11', earlier),
+    noLoanAttributes,
+  ]);
+  await write('features_financials', [
+    ...financials,
+    laterFinancialsWithDebt,
+    otherFinancials('1234.0', earlier),
+    duplicate,
+    noLoanFinancials,
+  ]);
   return { probe, skipped };
 }
 
