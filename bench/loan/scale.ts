@@ -20,9 +20,12 @@ import { REAL_LOAN_DIR } from './setup.js';
  */
 const SPLIT = { kind: 'out-of-time', cutoffMonth: '2024-07' } as const;
 
-/** Targets from the issue: seconds end to end, and memory of all processes at 10×. */
+/**
+ * Targets from the issue: seconds end to end, and memory of all processes at 10×: 1 GB in the report's unit
+ * (MB = 10^6 bytes), so a peak printed above 1000 MB never reads as met.
+ */
 const TARGET_SECONDS: Record<number, number> = { 1: 5, 10: 40 };
-const TARGET_BYTES = 1024 ** 3;
+const TARGET_BYTES = 1e9;
 
 export function log(line: string): void {
   console.log(`[bench:loan-scale] ${line}`);
