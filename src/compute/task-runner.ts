@@ -5,8 +5,7 @@
  * allocates: after the three fits of a 10× loan portfolio the worker held 740 MB for as long as the service
  * waited, against 280 MB with the collection (both with WORKER_MALLOC_TUNABLES, processes/malloc.ts).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbageOnPoolThread } from './collect.js';
 
 /** Which task to run, and its input. */
 export interface TaskCall {
@@ -21,24 +20,6 @@ export interface TaskCall {
 export const IDLE_COLLECT_MS = 1_000;
 
 let idleTimer: NodeJS.Timeout | undefined;
-let collectGarbage: (() => void) | null | undefined;
-
-/** V8's full collection, or null if this runtime refuses to expose it. */
-function fullCollection(): (() => void) | null {
-  if (collectGarbage === undefined) {
-    try {
-      // `gc` is exposed to contexts created while the flag is set; it is reset at once, so no other context
-      // (the workflow sandboxes among them) sees a `gc` global.
-      setFlagsFromString('--expose-gc');
-      collectGarbage = runInNewContext('gc') as () => void;
-    } catch {
-      collectGarbage = null;
-    } finally {
-      setFlagsFromString('--no-expose-gc');
-    }
-  }
-  return collectGarbage;
-}
 
 export async function runTask(call: TaskCall): Promise<unknown> {
   clearTimeout(idleTimer);
@@ -49,7 +30,7 @@ export async function runTask(call: TaskCall): Promise<unknown> {
     return await (task as (input: unknown) => unknown)(call.input);
   } finally {
     // Unref'd: a pending collection never keeps a thread (or a test's process) alive.
-    idleTimer = setTimeout(() => fullCollection()?.(), IDLE_COLLECT_MS).unref();
+    idleTimer = setTimeout(collectGarbageOnPoolThread, IDLE_COLLECT_MS).unref();
   }
 }
 

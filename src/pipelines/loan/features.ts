@@ -73,8 +73,42 @@ export function fitLoanEncoder(gold: GoldColumns, rows: Int32Array): LoanFeature
   const numeric = [...GOLD_NUMERIC_FEATURES];
   const featureNames = [...numeric, ...categorical.flatMap((c) => c.levels.map((level) => `${c.name}=${level}`))];
   const encoder: LoanFeatureEncoder = { numeric, categorical, featureNames, medians: [] };
-  encoder.medians = encodeGoldColumns(encoder, gold, rows).columns.map(imputationMedian);
+  // One column at a time: the whole matrix, only for its medians, was a second training matrix at once.
+  encoder.medians = encodedColumnBuilders(encoder, gold, false).map((build) => imputationMedian(build(rows)));
   return encoder;
+}
+
+/** One builder per column of the model's matrix, in its order: each fills a new column for `rows`. */
+function encodedColumnBuilders(
+  encoder: LoanFeatureEncoder,
+  gold: GoldColumns,
+  impute: boolean,
+): ((rows: Int32Array) => Float64Array)[] {
+  const numeric = encoder.numeric.map((name, j) => {
+    const source = gold.numeric[GOLD_NUMERIC_FEATURES.indexOf(name)];
+    if (!source) throw new RangeError(`gold has no numeric column ${name}`);
+    const fill = encoder.medians[j] ?? 0;
+    return (rows: Int32Array) => {
+      const out = new Float64Array(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        const v = source[rows[k]];
+        out[k] = Number.isNaN(v) && impute ? fill : v;
+      }
+      return out;
+    };
+  });
+  const oneHot = encoder.categorical.flatMap(({ name, levels }) => {
+    const source = gold.categorical.find((c) => c.name === name);
+    return levels.map((level) => {
+      const code = source ? source.dictionary.indexOf(level) : -1;
+      return (rows: Int32Array) => {
+        const out = new Float64Array(rows.length);
+        if (source && code >= 0) for (let k = 0; k < rows.length; k++) out[k] = source.codes[rows[k]] === code ? 1 : 0;
+        return out;
+      };
+    });
+  });
+  return [...numeric, ...oneHot];
 }
 
 /**
@@ -87,29 +121,7 @@ export function encodeGoldColumns(
   rows: Int32Array,
   impute = false,
 ): FeatureColumns {
-  const n = rows.length;
-  const columns: Float64Array[] = [];
-  encoder.numeric.forEach((name, j) => {
-    const source = gold.numeric[GOLD_NUMERIC_FEATURES.indexOf(name)];
-    if (!source) throw new RangeError(`gold has no numeric column ${name}`);
-    const fill = encoder.medians[j] ?? 0;
-    const out = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const v = source[rows[k]];
-      out[k] = Number.isNaN(v) && impute ? fill : v;
-    }
-    columns.push(out);
-  });
-  for (const { name, levels } of encoder.categorical) {
-    const source = gold.categorical.find((c) => c.name === name);
-    for (const level of levels) {
-      const out = new Float64Array(n);
-      const code = source ? source.dictionary.indexOf(level) : -1;
-      if (source && code >= 0) for (let k = 0; k < n; k++) out[k] = source.codes[rows[k]] === code ? 1 : 0;
-      columns.push(out);
-    }
-  }
-  return { nRows: n, columns };
+  return { nRows: rows.length, columns: encodedColumnBuilders(encoder, gold, impute).map((build) => build(rows)) };
 }
 
 /** Encoded raw records, and which of the encoder's inputs each record lacks. */
