@@ -42,6 +42,16 @@ export type NumericColumnKind = 'float64' | 'int32';
 
 type NumericColumn<K extends NumericColumnKind> = K extends 'float64' ? Float64Array : Int32Array;
 
+export interface ReadNumericOptions {
+  /** What NULL becomes in int32 columns (default -1; float64 columns get NaN). */
+  int32Null?: number;
+  /**
+   * Columns in SharedArrayBuffers: compute threads they are sent to share them instead of each taking a
+   * copy. Whoever holds them must only read them.
+   */
+  shared?: boolean;
+}
+
 /**
  * Runs `selectSql` (its columns CAST to DOUBLE or INTEGER as `kinds` says, in that order) and returns each
  * column as one typed array, filled chunk by chunk from DuckDB's vectors: no row objects, no per-value
@@ -51,12 +61,17 @@ export async function readNumericColumns<K extends Record<string, NumericColumnK
   conn: DuckDBConnection,
   selectSql: string,
   kinds: K,
-  int32Null = -1,
+  { int32Null = -1, shared = false }: ReadNumericOptions = {},
 ): Promise<{ nRows: number; columns: { [Name in keyof K]: NumericColumn<K[Name]> } }> {
   const names = Object.keys(kinds);
   const count = await conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM (${selectSql})`);
   const nRows = Number(count.getRowObjectsJson()[0]?.n ?? 0);
-  const arrays = names.map((name) => (kinds[name] === 'float64' ? new Float64Array(nRows) : new Int32Array(nRows)));
+  const memory = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const arrays = names.map((name) =>
+    kinds[name] === 'float64'
+      ? new Float64Array(memory(nRows * Float64Array.BYTES_PER_ELEMENT))
+      : new Int32Array(memory(nRows * Int32Array.BYTES_PER_ELEMENT)),
+  );
   const result = await conn.stream(selectSql);
   let offset = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {

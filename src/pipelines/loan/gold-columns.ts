@@ -22,8 +22,14 @@ function sqlList(values: string[]): string {
 /**
  * The gold rows matching `where`, ordered by loan_id (the order fits and splits depend on), as columns:
  * features as DOUBLE (NULL → NaN), categories as codes into a per-column dictionary, label, start month.
+ * `shared`: in SharedArrayBuffers (storage/parquet.ts), for several compute threads to read at once.
  */
-export async function readGoldColumns(conn: DuckDBConnection, path: string, where = 'TRUE'): Promise<GoldColumns> {
+export async function readGoldColumns(
+  conn: DuckDBConnection,
+  path: string,
+  where = 'TRUE',
+  { shared = false }: { shared?: boolean } = {},
+): Promise<GoldColumns> {
   const source = `(SELECT * FROM read_parquet(${sqlString(path)}) WHERE ${where})`;
   const dictionaries: string[][] = [];
   for (const name of GOLD_CATEGORICAL_FEATURES) dictionaries.push(await categoryDictionary(conn, source, name));
@@ -43,6 +49,7 @@ export async function readGoldColumns(conn: DuckDBConnection, path: string, wher
             CAST(year(snapshot_date) * 100 + month(snapshot_date) AS INTEGER) AS snapshot_month
      FROM ${source} ORDER BY CAST(loan_id AS VARCHAR)`,
     kinds,
+    { shared },
   );
   return {
     nRows,

@@ -69,6 +69,35 @@ describe('loan candidate fit on a compute thread', () => {
     assert.ok(remote.metrics.testAuc > 0.7, `test AUC ${remote.metrics.testAuc}`);
   });
 
+  it('threads fit at once from the same shared columns, as trainLoanModel sends them, and leave them as read', async () => {
+    const shared = await withDuckDb((conn) => readGoldColumns(conn, goldPath, 'label IS NOT NULL', { shared: true }));
+    assert.ok(goldBuffers(shared).every((buffer) => buffer instanceof SharedArrayBuffer));
+    const own = await readGold();
+    const kinds = ['random-forest', 'logistic-regression'] as const;
+    const remote = await Promise.all(
+      kinds.map((kind) => {
+        const { train, test } = splitGold(shared, SPLIT);
+        return runCompute(
+          fitLoanCandidateTask,
+          { gold: shared, kind, split: SPLIT, train, test },
+          { transferList: [train.buffer as ArrayBuffer, test.buffer as ArrayBuffer] },
+        );
+      }),
+    );
+    kinds.forEach((kind, i) => {
+      const local = fitLoanCandidate({ gold: own, kind, split: SPLIT, ...splitGold(own, SPLIT) });
+      assert.deepEqual(remote[i].metrics.testAuc, local.metrics.testAuc, kind);
+      assert.deepEqual(remote[i].metrics.threshold, local.metrics.threshold, kind);
+    });
+    // Unchanged by the fits: equal to a fresh read (a fit on this thread could have changed `own` alike).
+    const plain = (gold: GoldColumns) => ({
+      ...gold,
+      numeric: gold.numeric.map((c) => [...c]),
+      label: [...gold.label],
+    });
+    assert.deepEqual(plain(shared), plain(await readGold()));
+  });
+
   it('the threshold and score PSI reference come from out-of-sample training scores, not in-sample ones', async () => {
     const gold = await readGold();
     const { train, test } = splitGold(gold, SPLIT);

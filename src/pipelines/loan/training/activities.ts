@@ -5,7 +5,6 @@ import { writeFileAtomic, writeJsonAtomic } from '../../../storage/atomic-file.j
 import { withDuckDb } from '../../../storage/duckdb.js';
 import { DataValidationError } from '../../../failures.js';
 import { runComputeInActivity } from '../../../compute/activity-compute.js';
-import { goldBuffers } from '../features.js';
 import { readGoldColumns } from '../gold-columns.js';
 import { resolveLoanLayers, SILVER_COMPLETE_MARKER } from '../medallion/layers.js';
 import { reuseOrRunStep } from '../medallion/step-results.js';
@@ -80,7 +79,9 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
       // One read for the run's three fits (shared-gold.ts). One DuckDB thread: the read is small next to the
       // fits, and the cores belong to the compute threads.
       const gold = await readGoldOnce(args.goldPath, () =>
-        withDuckDb((conn) => readGoldColumns(conn, args.goldPath, 'label IS NOT NULL'), { threads: 1 }),
+        withDuckDb((conn) => readGoldColumns(conn, args.goldPath, 'label IS NOT NULL', { shared: true }), {
+          threads: 1,
+        }),
       );
       if (gold.nRows < 50)
         throw new DataValidationError(`The gold table has only ${gold.nRows} labelled loans`, {
@@ -92,8 +93,8 @@ export function createLoanTrainingActivities(config: Pick<AppConfig, 'dataDir' |
         fitLoanCandidateTask,
         (progress) => ({ gold, kind: args.kind, split: args.split, train, test, progress }),
         {
-          // Moved, not copied: the thread owns the columns from here on.
-          transferList: [...goldBuffers(gold), train.buffer as ArrayBuffer, test.buffer as ArrayBuffer],
+          // The gold columns are shared (shared-gold.ts); the split's rows are moved, not copied.
+          transferList: [train.buffer as ArrayBuffer, test.buffer as ArrayBuffer],
           describe: (progress) => ({ model: args.kind, ...progress }),
           priority: LOAN_FIT_PRIORITY[args.kind],
         },
