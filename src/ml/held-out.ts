@@ -7,7 +7,7 @@
  */
 import { fitClassifier, predictProba, type ClassifierModel, type ClassifierSpec } from './classifiers.js';
 import { earlyStoppingRows, fitGradientBoosting } from './gradient-boosting.js';
-import { fitLogisticRegression } from './logistic-regression.js';
+import { fitLogisticRegressionOnRows } from './logistic-regression.js';
 import { fitRandomForest } from './random-forest.js';
 import { stratifiedSplit } from './split.js';
 import { takeRows, takeValues, type FeatureColumns, type FitProgress } from './tabular-input.js';
@@ -84,12 +84,10 @@ export function refitHeldOut(
   fitted?: ClassifierModel,
 ): HeldOutScores {
   const { train, test } = stratifiedSplit(y, 0.2, seed + 1);
-  const xTrain = takeRows(X, train);
-  const yTrain = takeValues(y, train);
   const model =
     spec.kind === 'logistic-regression' && fitted?.kind === 'logistic-regression'
-      ? fitLogisticRegression(xTrain, yTrain, spec.options, onProgress, fitted)
-      : fitClassifier(spec, xTrain, yTrain, onProgress);
+      ? fitLogisticRegressionOnRows(X, y, train, spec.options, onProgress, fitted)
+      : fitClassifier(spec, takeRows(X, train), takeValues(y, train), onProgress);
   return { source: 'refit', scores: predictProba(model, takeRows(X, test)), labels: takeValues(y, test) };
 }
 

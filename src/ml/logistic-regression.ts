@@ -14,6 +14,7 @@ import {
   takeRows,
   takeValues,
   toBinaryLabels,
+  type FeatureColumns,
   type FeatureMatrix,
   type FitProgress,
 } from './tabular-input.js';
@@ -51,8 +52,11 @@ interface Standardised {
   z: Float64Array[];
 }
 
-/** Mirrors StandardScaler: population std, and scale 1 for (near-)constant columns. */
-function standardise(columns: Float64Array[]): Standardised {
+/**
+ * Mirrors StandardScaler: population std, and scale 1 for (near-)constant columns. `inPlace` overwrites
+ * `columns` (a fit's own copy of its rows) instead of allocating the standardised design beside them.
+ */
+function standardise(columns: Float64Array[], inPlace: boolean): Standardised {
   const d = columns.length;
   const mean = new Float64Array(d);
   const scale = new Float64Array(d);
@@ -73,7 +77,12 @@ function standardise(columns: Float64Array[]): Standardised {
     const sigma = std < 10 * Number.EPSILON * Math.max(Math.abs(mu), 1) ? 1 : std;
     mean[f] = mu;
     scale[f] = sigma;
-    return column.map((x) => (Number.isNaN(x) ? 0 : (x - mu) / sigma));
+    const out = inPlace ? column : new Float64Array(column.length);
+    for (let i = 0; i < column.length; i++) {
+      const x = column[i];
+      out[i] = Number.isNaN(x) ? 0 : (x - mu) / sigma;
+    }
+    return out;
   });
   return { mean, scale, z };
 }
@@ -205,7 +214,7 @@ function sampleStart(
 ): LogisticRegressionModel {
   const n = labels.length;
   const rows = Int32Array.from({ length: SAMPLE_START_ROWS }, (_, k) => Math.floor((k * n) / SAMPLE_START_ROWS));
-  return fitLogisticRegression(takeRows({ nRows: n, columns }, rows), takeValues(labels, rows), {
+  return fitLogisticRegressionOnRows({ nRows: n, columns }, labels, rows, {
     ...params,
     C: (params.C * n) / SAMPLE_START_ROWS,
   });
@@ -224,16 +233,43 @@ export function fitLogisticRegression(
   onProgress?: FitProgress,
   start?: LogisticRegressionModel,
 ): LogisticRegressionModel {
+  return fitOnColumns(fitColumns(X), y, options, onProgress, start, false);
+}
+
+/**
+ * fitLogisticRegression(takeRows(X, rows), takeValues(y, rows), …), the same model, standardising its copy of
+ * the rows in place: one copy of them instead of two (the held-out refit's 80% of the 10× training matrix is
+ * 44 MB).
+ */
+export function fitLogisticRegressionOnRows(
+  X: FeatureColumns,
+  y: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  options: LogisticRegressionOptions = {},
+  onProgress?: FitProgress,
+  start?: LogisticRegressionModel,
+): LogisticRegressionModel {
+  return fitOnColumns(fitColumns(takeRows(X, rows)), takeValues(y, rows), options, onProgress, start, true);
+}
+
+function fitOnColumns(
+  columns: Float64Array[],
+  y: ArrayLike<number>,
+  options: LogisticRegressionOptions,
+  onProgress: FitProgress | undefined,
+  start: LogisticRegressionModel | undefined,
+  ownsColumns: boolean,
+): LogisticRegressionModel {
   const params: LogisticRegressionParams = { ...LOGISTIC_REGRESSION_DEFAULTS, ...options };
   if (!(params.C > 0)) throw new RangeError('C must be > 0');
   if (!Number.isInteger(params.maxIter) || params.maxIter < 1) throw new RangeError('maxIter must be >= 1');
-  const columns = fitColumns(X);
   const labels = toBinaryLabels(y, columns[0].length);
   const n = labels.length;
-  const { mean, scale, z } = standardise(columns);
+  // The sample is taken before the columns may be standardised in place.
+  const from = start ?? (n >= SAMPLE_START_MIN_ROWS ? sampleStart(columns, labels, params) : undefined);
+  const { mean, scale, z } = standardise(columns, ownsColumns);
   const d = z.length;
   const alpha = 1 / params.C;
-  const from = start ?? (n >= SAMPLE_START_MIN_ROWS ? sampleStart(columns, labels, params) : undefined);
   const beta = from ? startingPoint(from, mean, scale) : new Float64Array(d + 1);
   const eta = new Float64Array(n);
   const trialEta = new Float64Array(n);
