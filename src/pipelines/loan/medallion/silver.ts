@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWriteParquet, jsonText, sqlString, withDuckDb, type DuckDBConnection } from '../../../storage/duckdb.js';
+import { sqlIdentifier } from '../../../storage/sql.js';
 import { DataValidationError } from '../../../failures.js';
 import { RAW_NUM_MACRO } from './raw-values.js';
 import { assertLoanRawTable, bronzeSource, bronzeTablePath } from './bronze.js';
@@ -239,7 +240,7 @@ async function nullCounts(conn: DuckDBConnection, path: string): Promise<{ rows:
     if (Number(row.unknown) > 0) unknown.push(name);
     else nulls.set(name, Number(row.nulls));
   }
-  const counts = unknown.map((name, i) => `count(*) FILTER (WHERE "${name.replace(/"/g, '""')}" IS NULL) AS c${i}`);
+  const counts = unknown.map((name, i) => `count(*) FILTER (WHERE ${sqlIdentifier(name)} IS NULL) AS c${i}`);
   const scanned = await conn.runAndReadAll(
     `SELECT count(*)::BIGINT AS rows${counts.map((c) => `, ${c}`).join('')} FROM read_parquet(${file})`,
   );
