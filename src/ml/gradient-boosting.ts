@@ -20,6 +20,7 @@ import {
 } from './tabular-input.js';
 import { accumulateTreePredictions, type TreeArrays } from './tree-arrays.js';
 import { binColumns, DEFAULT_MAX_BINS } from './tree-binning.js';
+import { accumulateTreesPredictions } from './tree-scoring.js';
 
 export interface GradientBoostingParams {
   learningRate: number;
@@ -264,7 +265,7 @@ export function earlyStoppingRows(
 export function predictRawBoosting(model: GradientBoostingModel, X: FeatureMatrix): Float64Array {
   const matrix = predictColumns(X, model.nFeatures);
   const out = new Float64Array(matrix.nRows).fill(model.baseline);
-  for (const tree of model.trees) accumulateTreePredictions(tree, matrix, out);
+  accumulateTreesPredictions(model.trees, matrix, out);
   return out;
 }
 

@@ -7,8 +7,9 @@
 import { createClassificationWorkspace, growClassificationTree } from './classification-tree.js';
 import { mulberry32, randomInt, type UniformRng } from './random.js';
 import { fitColumns, predictColumns, toBinaryLabels, type FeatureMatrix, type FitProgress } from './tabular-input.js';
-import { accumulateTreePredictions, type TreeArrays } from './tree-arrays.js';
+import type { TreeArrays } from './tree-arrays.js';
 import { binColumns, DEFAULT_MAX_BINS } from './tree-binning.js';
+import { accumulateTreesPredictions } from './tree-scoring.js';
 
 export type MaxFeatures = 'sqrt' | 'log2' | 'all' | number;
 
@@ -157,7 +158,7 @@ export function fitRandomForest(
 export function predictProbaForest(model: RandomForestModel, X: FeatureMatrix): Float64Array {
   const matrix = predictColumns(X, model.nFeatures);
   const out = new Float64Array(matrix.nRows);
-  for (const tree of model.trees) accumulateTreePredictions(tree, matrix, out);
+  accumulateTreesPredictions(model.trees, matrix, out);
   for (let i = 0; i < out.length; i++) out[i] /= model.trees.length;
   return out;
 }
