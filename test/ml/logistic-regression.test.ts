@@ -6,6 +6,7 @@ import { featureImportances, predictProba, type ClassifierModel } from '../../sr
 import {
   decisionFunctionLogistic,
   fitLogisticRegression,
+  hessianOf,
   fitLogisticRegressionOnRows,
   predictProbaLogistic,
   rawScaleCoefficients,
@@ -204,5 +205,28 @@ describe('logistic regression model object', () => {
     assert.throws(() => fitLogisticRegression([[1], [Number.POSITIVE_INFINITY]], [0, 1]), /infinite/);
     assert.throws(() => fitLogisticRegression([[1], [2]], [0, 1], { C: 0 }), /C must be/);
     assert.throws(() => predictProbaLogistic(model, [[1, 2]]), /features/);
+  });
+});
+
+describe("the Newton step's Hessian", () => {
+  it('is Zᵀ W Z + αI to the bit, entry by entry summed in row order, for odd and even sizes', () => {
+    const rng = mulberry32(5);
+    const n = 257;
+    for (let p = 1; p <= 11; p++) {
+      const design = Array.from({ length: p }, () => Float64Array.from({ length: n }, () => rng() * 4 - 2));
+      const weight = Float64Array.from({ length: n }, () => rng() / 4);
+      const alpha = 0.5;
+      const hessian = hessianOf(design, weight, alpha, { a: new Float64Array(n), b: new Float64Array(n) });
+      for (let f = 0; f < p; f++) {
+        for (let k = 0; k < p; k++) {
+          // The reference: the lower entry (max, min) summed in row order, then the penalty on the diagonal.
+          const [r, c] = [Math.max(f, k), Math.min(f, k)];
+          let h = 0;
+          for (let i = 0; i < n; i++) h += design[r][i] * weight[i] * design[c][i];
+          if (f === k && f < p - 1) h += alpha;
+          assert.ok(Object.is(hessian[f * p + k], h), `p ${p}, entry (${f}, ${k}): ${hessian[f * p + k]} vs ${h}`);
+        }
+      }
+    }
   });
 });
