@@ -1,10 +1,12 @@
 /**
- * Scoring rows with a fitted model's trees. A small tree (boosting's, up to 31 leaves) is compiled once into a
- * JavaScript function of nested comparisons with its features, thresholds and leaf values as constants: walking
- * the node arrays is a chain of dependent loads per level (child id, feature, column, threshold), the compiled
- * tree loads only the row's value. A 1,000-row batch through the CS611 champion's 66 trees: 5.0 → 2.4 ms.
- * Large trees (the forest's, about a thousand nodes each) gain nothing and take longer to compile than to walk,
- * so they are walked. Both give the same bits: the same comparisons, the same sums in the same order.
+ * Scoring rows with a fitted model's trees. A model that serves requests (the API keeps loaded models) has its
+ * small trees (boosting's, up to 31 leaves) compiled once, `compileTrees`, into JavaScript functions of nested
+ * comparisons with the features, thresholds and leaf values as constants: walking the node arrays is a chain of
+ * dependent loads per level (child id, feature, column, threshold), a compiled tree loads only the row's value.
+ * A 1,000-row batch through the CS611 champion's 66 trees: 5.0 → 2.4 ms. Compiling does not pay where trees
+ * score a few batches (a fit's own scoring: new functions run cold, +0.3 s per boosting fit), nor for large
+ * trees (the forest's, about a thousand nodes each: no faster, and 170 ms to compile 100), so those are walked.
+ * Both give the same bits: the same comparisons, the same sums in the same order.
  */
 import type { FeatureColumns } from './tabular-input.js';
 import { accumulateTreePredictions, type TreeArrays } from './tree-arrays.js';
@@ -12,10 +14,10 @@ import { accumulateTreePredictions, type TreeArrays } from './tree-arrays.js';
 /** Adds `scale ×` the tree's leaf value for each of the first `nRows` rows of `columns` into `out`. */
 type CompiledTree = (columns: readonly Float64Array[], out: Float64Array, nRows: number, scale: number) => void;
 
-/** Trees with more nodes are walked: measured no faster compiled, and compiling 100 of them took 170 ms. */
+/** Trees with more nodes are walked. */
 export const MAX_COMPILED_TREE_NODES = 255;
 
-/** Per tree object: its compiled function, or null where it is walked. A model held in a cache compiles once. */
+/** Per tree object given to compileTrees: its compiled function, or null where it is walked. */
 const compiledTrees = new WeakMap<TreeArrays, CompiledTree | null>();
 
 /** Adds `scale ×` every tree's prediction for each row into `out`, tree after tree (so each row sums in tree order). */
@@ -26,24 +28,25 @@ export function accumulateTreesPredictions(
   scale = 1,
 ): void {
   for (const tree of trees) {
-    const compiled = compiledTreeOf(tree);
-    if (compiled === null) accumulateTreePredictions(tree, X, out, scale);
-    else compiled(X.columns, out, X.nRows, scale);
+    const compiled = compiledTrees.get(tree);
+    if (compiled) compiled(X.columns, out, X.nRows, scale);
+    else accumulateTreePredictions(tree, X, out, scale);
   }
 }
 
-/** Whether `tree` has been scored as a compiled function (for tests and diagnostics). */
+/**
+ * Compiles the small, well-formed trees among `trees` for accumulateTreesPredictions; once per tree object (a
+ * model held in a cache compiles on its first request).
+ */
+export function compileTrees(trees: readonly TreeArrays[]): void {
+  for (const tree of trees) {
+    if (!compiledTrees.has(tree)) compiledTrees.set(tree, isCompilable(tree) ? compileTree(tree) : null);
+  }
+}
+
+/** Whether `tree` scores as a compiled function (for tests and diagnostics). */
 export function isCompiledTree(tree: TreeArrays): boolean {
   return (compiledTrees.get(tree) ?? null) !== null;
-}
-
-function compiledTreeOf(tree: TreeArrays): CompiledTree | null {
-  let compiled = compiledTrees.get(tree);
-  if (compiled === undefined) {
-    compiled = isCompilable(tree) ? compileTree(tree) : null;
-    compiledTrees.set(tree, compiled);
-  }
-  return compiled;
 }
 
 /**

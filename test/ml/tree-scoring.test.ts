@@ -12,7 +12,12 @@ import {
   SPLIT_ON_NAN_THRESHOLD,
   type TreeArrays,
 } from '../../src/ml/tree-arrays.js';
-import { accumulateTreesPredictions, isCompiledTree, MAX_COMPILED_TREE_NODES } from '../../src/ml/tree-scoring.js';
+import {
+  accumulateTreesPredictions,
+  compileTrees,
+  isCompiledTree,
+  MAX_COMPILED_TREE_NODES,
+} from '../../src/ml/tree-scoring.js';
 
 const N_FEATURES = 4;
 
@@ -58,7 +63,9 @@ function walked(trees: TreeArrays[], columns: Float64Array[], scale: number, sta
   return out;
 }
 
+/** Compiled where compileTrees compiles, then scored. */
 function scored(trees: TreeArrays[], columns: Float64Array[], scale: number, start: number): Float64Array {
+  compileTrees(trees);
   const out = new Float64Array(columns[0].length).fill(start);
   accumulateTreesPredictions(trees, { nRows: out.length, columns }, out, scale);
   return out;
@@ -123,10 +130,16 @@ describe('accumulateTreesPredictions', () => {
     );
     const X = { nRows, columns };
     const boosting = fitGradientBoosting(X, y, { maxIter: 30, earlyStopping: false, seed: 1 });
-    assertSameBits(predictRawBoosting(boosting, X), walked(boosting.trees, columns, 1, boosting.baseline));
+    const asFitted = predictRawBoosting(boosting, X);
+    // Nothing compiles unasked (a fit's own scoring walks its trees).
+    assert.ok(!boosting.trees.some(isCompiledTree));
+    compileTrees(boosting.trees);
     assert.ok(boosting.trees.every(isCompiledTree));
+    assertSameBits(predictRawBoosting(boosting, X), asFitted);
+    assertSameBits(asFitted, walked(boosting.trees, columns, 1, boosting.baseline));
 
     const forest = fitRandomForest(X, y, { nEstimators: 5, seed: 1 });
+    compileTrees(forest.trees);
     const expected = walked(forest.trees, columns, 1, 0).map((sum) => sum / forest.trees.length);
     assertSameBits(predictProbaForest(forest, X), expected);
   });

@@ -1,6 +1,7 @@
 import { DataValidationError } from '../../failures.js';
 import { predictProba } from '../../ml/classifiers.js';
 import { labelsAtThreshold } from '../../ml/math.js';
+import { compileTrees } from '../../ml/tree-scoring.js';
 import { encodeLoanRecords, type ReadNumberText } from './features.js';
 import { parseRawNumber } from './medallion/raw-values.js';
 import type { LoanModelArtifact } from './model.js';
@@ -54,6 +55,8 @@ export function scoreLoanApplicants(
       { row: emptyRow },
     );
   }
+  // The API keeps loaded models, so a served model's trees are compiled once and reused (src/ml/tree-scoring.ts).
+  if (classifier.kind === 'gradient-boosting' || classifier.kind === 'random-forest') compileTrees(classifier.trees);
   const proba = predictProba(classifier, x);
   const prediction = labelsAtThreshold(proba, threshold);
   const n = input.nRows;

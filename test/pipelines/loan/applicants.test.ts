@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { DataValidationError } from '../../../src/failures.js';
 import { fitClassifier, predictProba, type ClassifierSpec } from '../../../src/ml/classifiers.js';
+import { isCompiledTree } from '../../../src/ml/tree-scoring.js';
 import { scoreLoanApplicants } from '../../../src/pipelines/loan/applicants.js';
 import {
   allRows,
@@ -105,6 +106,9 @@ describe('scoring raw applicant rows', () => {
         assert.deepEqual(p.missingFeatures, expected[i].missingFeatures, `row ${i}`);
         assert.equal(p.prediction, p.probability >= 0.5 ? 1 : 0);
       });
+      // A served boosting model's trees are compiled (src/ml/tree-scoring.ts); the same bits as walked.
+      const { classifier } = artifact.model;
+      if (classifier.kind === 'gradient-boosting') assert.ok(classifier.trees.every(isCompiledTree));
       assert.ok(predictions[0].missingFeatures.includes('Monthly_Inhand_Salary'));
       assert.ok(predictions[0].missingFeatures.includes('Age'));
       assert.ok(!predictions[0].missingFeatures.includes('Annual_Income'), 'a dirty number is a value');
