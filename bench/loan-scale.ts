@@ -5,7 +5,10 @@
  * another (latency p50/p99/max: is the API still answering while both cores fit?) and the resident memory of
  * every process of the stack (peak of the sum, peak per process). Writes bench/results/loan-scale.md.
  *
- *   npx tsx bench/loan-scale.ts [--scales 1,10] [--workers 1] [--out FILE.md]
+ *   npx tsx bench/loan-scale.ts [--scales 1,10] [--workers 1] [--no-sklearn] [--out FILE.md]
+ *
+ * After each scale (its stack stopped), scikit-learn fits its three peers on the same encoded gold, one core
+ * (bench/loan/scale-sklearn.ts; bench/.venv is created when missing); --no-sklearn skips it.
  *
  * Needs ../shared/datasets/loan next to the repo (symlinked at 1×; the replicas are written to a temp dir).
  */
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
     options: {
       scales: { type: 'string', default: '1,10' },
       workers: { type: 'string', default: '1' },
+      'no-sklearn': { type: 'boolean', default: false },
       out: { type: 'string', default: DEFAULT_OUT },
     },
   });
@@ -38,7 +42,7 @@ async function main(): Promise<void> {
   const workers = positiveInteger('workers', values.workers);
   await requireRealData();
   const runs: ScaleRun[] = [];
-  for (const scale of scales) runs.push(await runScale(scale, workers));
+  for (const scale of scales) runs.push(await runScale(scale, workers, { sklearn: !values['no-sklearn'] }));
   const markdown = scaleReport(runs, workers, loadAtStart);
   await writeReport(values.out, markdown);
   console.log(`\n${markdown}`);

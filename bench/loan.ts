@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     const lifecycles = await runWorkflows(runs, roots);
     const quality = await runQuality(lifecycles[lifecycles.length - 1], repeats, !values['no-sklearn']);
     const scaleRuns: ScaleRun[] = [];
-    for (const scale of values.scales ? parseScales(values.scales) : []) scaleRuns.push(await runScale(scale, 1));
+    for (const scale of values.scales ? parseScales(values.scales) : [])
+      scaleRuns.push(await runScale(scale, 1, { sklearn: !values['no-sklearn'] }));
     const markdown = [
       report({ runs: lifecycles, quality, repeats, loadAtStart }),
       ...(scaleRuns.length > 0 ? [scaleReport(scaleRuns, 1, loadAtStart)] : []),

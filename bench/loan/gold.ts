@@ -4,6 +4,7 @@ import { encodeGoldColumns, fitLoanEncoder } from '../../src/pipelines/loan/feat
 import { readGoldColumns } from '../../src/pipelines/loan/gold-columns.js';
 import { splitGold } from '../../src/pipelines/loan/training/fitting.js';
 import { withDuckDb } from '../../src/storage/duckdb.js';
+import type { LoanSplit } from '../../src/pipelines/loan/training/contract.js';
 import { SPLIT } from './setup.js';
 
 export interface EncodedGold {
@@ -20,10 +21,13 @@ export interface EncodedGold {
   xTestImputed: FeatureColumns;
 }
 
-/** The labelled gold loans, stratified 80/20 (seed 42), encoded with an encoder fitted on the training rows. */
-export async function encodeGold(goldPath: string): Promise<EncodedGold> {
+/**
+ * The labelled gold loans, split (stratified 80/20, seed 42, unless `split` says otherwise), encoded with an
+ * encoder fitted on the training rows.
+ */
+export async function encodeGold(goldPath: string, split: LoanSplit = SPLIT): Promise<EncodedGold> {
   const gold = await withDuckDb((conn) => readGoldColumns(conn, goldPath, 'label IS NOT NULL'));
-  const { train, test } = splitGold(gold, SPLIT);
+  const { train, test } = splitGold(gold, split);
   const encoder = fitLoanEncoder(gold, train);
   return {
     labelled: gold.nRows,

@@ -1,4 +1,4 @@
-/** Peak resident memory of this process and every process it started (the dev server, worker processes). */
+/** Peak resident memory of a process and every process it started (the dev server, worker processes). */
 import { readdir, readFile } from 'node:fs/promises';
 
 interface ProcessSample {
@@ -52,13 +52,13 @@ export function peakBetween(peaks: MemoryPeaks, fromMs: number, toMs: number): n
   return inside.length === 0 ? undefined : Math.max(...inside.map((sample) => sample.totalBytes));
 }
 
-/** Samples the tree every `everyMs` until stopped; Linux only (/proc). */
-export function sampleMemory(everyMs = 250): { stop(): Promise<MemoryPeaks> } {
+/** Samples the tree under `root` (this process unless given) every `everyMs` until stopped; Linux only (/proc). */
+export function sampleMemory(root = process.pid, everyMs = 250): { stop(): Promise<MemoryPeaks> } {
   const peaks: MemoryPeaks = { totalBytes: 0, byProcess: {}, samples: 0, timeline: [] };
   let running = true;
   const loop = (async () => {
     while (running) {
-      const tree = await processTree();
+      const tree = await processTree(root);
       peaks.samples++;
       const totalBytes = tree.reduce((sum, p) => sum + p.rssBytes, 0);
       peaks.timeline.push({ atMs: Date.now(), totalBytes });

@@ -6,12 +6,19 @@ import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { percentile, postJson, waitForRun } from '../predict/http.js';
-import { startBenchStack } from '../support/stack.js';
+import { startChildStack } from '../support/child-stack.js';
 import { fixed, markdownTable } from '../support/markdown.js';
 import { cpuModel, loadAverage, today } from '../support/report.js';
 import { activitySpans, stageStats, type StageStats } from '../support/workflow-history.js';
 import { peakBetween, sampleMemory, type MemoryPeaks } from './process-memory.js';
 import { writeReplicatedLoanFilesInChild } from './replicate.js';
+import {
+  exportScaleMatrices,
+  runSklearnAtScale,
+  sklearnScaleSection,
+  type ScaleMatrices,
+  type SklearnScaleResult,
+} from './scale-sklearn.js';
 import { REAL_LOAN_DIR } from './setup.js';
 
 /**
@@ -49,6 +56,8 @@ export interface ScaleRun {
   sameFilesSeconds: number;
   /** The new-files run's memory and stages (undefined when there was none). */
   newFiles?: { memory: MemoryPeaks; stages: StageStats[] };
+  /** scikit-learn's three fits on this scale's encoded gold (bench/loan/scale-sklearn.ts), unless skipped. */
+  sklearn?: SklearnScaleResult;
 }
 
 /** Sequential `GET /health` until `done` settles; each request's milliseconds. */
@@ -65,8 +74,25 @@ async function pollHealth(url: string, done: Promise<unknown>): Promise<number[]
   return times;
 }
 
-export async function runScale(scale: number, workers: number): Promise<ScaleRun> {
-  const { stack, api, stop, dataDir } = await startBenchStack({
+/**
+ * One scale on a fresh stack; then, with `sklearn`, scikit-learn's fits on the same encoded gold once the stack
+ * has stopped.
+ */
+export async function runScale(scale: number, workers: number, options: { sklearn: boolean }): Promise<ScaleRun> {
+  const { run, matrices } = await runOnStack(scale, workers, options.sklearn);
+  if (matrices !== undefined) {
+    log(`${scale}×: scikit-learn's three fits on the same encoded gold (one core) ...`);
+    run.sklearn = await runSklearnAtScale(matrices, log);
+  }
+  return run;
+}
+
+async function runOnStack(
+  scale: number,
+  workers: number,
+  withMatrices: boolean,
+): Promise<{ run: ScaleRun; matrices?: ScaleMatrices }> {
+  const { api, pid, client, stop, dataDir } = await startChildStack({
     name: `loan-scale-${scale}x`,
     workers,
     log,
@@ -79,18 +105,22 @@ export async function runScale(scale: number, workers: number): Promise<ScaleRun
     },
   });
   try {
-    const memory = sampleMemory();
+    const memory = sampleMemory(pid);
     const started = performance.now();
     const { runId } = await postJson<{ runId: string }>(api, '/runs/loan-training', {
       dataset: 'loan',
       split: SPLIT,
     });
-    const run = waitForRun(api, runId);
-    const health = await pollHealth(stack.apiUrl, run);
-    const { result } = await run;
+    const finished = waitForRun(api, runId);
+    const health = await pollHealth(api.url, finished);
+    const { result } = await finished;
     const seconds = (performance.now() - started) / 1000;
     const peaks = await memory.stop();
-    const training = result as { rows: { gold: number }; models: { name: string; testAuc: number }[] };
+    const training = result as {
+      rows: { gold: number };
+      models: { name: string; testAuc: number }[];
+      goldPath: string;
+    };
     const aucs = Object.fromEntries(training.models.map((m) => [m.name, m.testAuc]));
     log(
       `${scale}×: ${fixed(seconds)} s, ${training.rows.gold} gold loans, peak ${fixed(peaks.totalBytes / 1e6, 0)} MB`,
@@ -104,13 +134,13 @@ export async function runScale(scale: number, workers: number): Promise<ScaleRun
       return { seconds: (performance.now() - againStarted) / 1000, runId: next.runId };
     };
     const stagesOf = async (id: string) =>
-      stageStats(activitySpans(await stack.connections.client.workflow.getHandle(id).fetchHistory()));
+      stageStats(activitySpans(await client.workflow.getHandle(id).fetchHistory()));
     let newFilesSeconds = Number.NaN;
     let sameFilesSeconds = Number.NaN;
     let newFiles: ScaleRun['newFiles'];
     if (TARGET_SECONDS[scale] !== undefined) {
       await rm(join(dataDir, 'lakehouse'), { recursive: true, force: true });
-      const newFilesMemory = sampleMemory();
+      const newFilesMemory = sampleMemory(pid);
       const rerun = await again();
       newFilesSeconds = rerun.seconds;
       newFiles = { memory: await newFilesMemory.stop(), stages: await stagesOf(rerun.runId) };
@@ -120,7 +150,9 @@ export async function runScale(scale: number, workers: number): Promise<ScaleRun
       sameFilesSeconds = (await again()).seconds;
       log(`${scale}×: running stack, same files ${fixed(sameFilesSeconds)} s`);
     }
-    return {
+    // The gold table is the same in every run of this scale (the same files); exported before the stack goes.
+    const matrices = withMatrices ? await exportScaleMatrices(training.goldPath, SPLIT) : undefined;
+    const scaleRun: ScaleRun = {
       scale,
       goldRows: training.rows.gold,
       seconds,
@@ -132,6 +164,7 @@ export async function runScale(scale: number, workers: number): Promise<ScaleRun
       sameFilesSeconds,
       newFiles,
     };
+    return { run: scaleRun, matrices };
   } finally {
     await stop();
   }
@@ -189,8 +222,11 @@ export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: numb
     `${cpuModel()}; ${workers} worker process(es); load average ${fixed(loadAtStart)} at start, ${fixed(loadAverage())} at end.`,
     'Scale N = the CS611 files replicated N times (distinct customer and loan ids per replica). Time: from',
     '`POST /runs/loan-training` to the completed run (fresh stack and lakehouse: bronze, silver, quality, gold,',
-    'three fits, promotion). Memory: peak of the summed resident memory of every process of the stack (API and',
-    'bench process, worker processes, Temporal dev server), sampled every 250 ms. Split: out of time (2024-07),',
+    'three fits, promotion). Memory: peak of the summed resident memory of every process of the stack, sampled',
+    'every 250 ms: the stack runs as `npm start` runs it, in a process of its own (`node src/main.ts`: the API),',
+    'with its worker processes and the Temporal dev server; the bench polls and samples from its own process,',
+    'outside that tree (until 2026-12-01 the API ran inside the bench process, whose polling and sampling then',
+    "counted as the API's: 50–90 MB more). Split: out of time (2024-07),",
     'so the replicas of a loan never straddle training and test. Seconds: the first run after the stack started',
     "(the worker's threads still compiling the fit code) while `GET /health` is polled. At 1× and 10× the same request",
     'then runs twice more on the running stack, unpolled: with new files (the lakehouse removed, every layer rebuilt:',
@@ -235,5 +271,12 @@ export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: numb
     '',
     markdownTable('Scale | Run | Process: peak MB', 'lll', processes),
     '',
+    ...sklearnScaleSection(
+      runs.map((r) => ({
+        ...r,
+        fitStageSeconds: r.stages.find((s) => s.type === 'trainLoanModel')?.spanSeconds ?? Number.NaN,
+        peakBytes: Math.min(r.memory.totalBytes, r.newFiles?.memory.totalBytes ?? Infinity),
+      })),
+    ),
   ].join('\n');
 }
