@@ -3,6 +3,8 @@ import { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
+import { createIdleCollector } from '../compute/collect.js';
+
 /** The workflow an activity runs for (this project's activities are always started by a workflow). */
 export function callingWorkflow(): { workflowId: string; runId: string } {
   const execution = Context.current().info.workflowExecution;
@@ -37,6 +39,9 @@ export function heartbeatIntervalMs(heartbeatTimeoutMs: number | undefined): num
   return Math.max(200, Math.min(5_000, Math.floor(heartbeatTimeoutMs / 4)));
 }
 
+/** Between a run's activities the worker is idle for milliseconds; two seconds means the run is over. */
+const idleCollection = createIdleCollector(2_000);
+
 /**
  * Every activity heartbeats while it runs, whatever it is doing (a DuckDB query, a fit on a compute thread),
  * so the server notices a lost worker within the heartbeat timeout and a cancellation reaches every activity.
@@ -52,11 +57,14 @@ export class HeartbeatWhileRunning implements ActivityInboundCallsInterceptor {
     const timer = setInterval(() => {
       context.heartbeat(lastCheckpoints.get(context)?.details);
     }, heartbeatIntervalMs(context.info.heartbeatTimeoutMs));
+    idleCollection.activityStarted();
     try {
       return await next(input);
     } finally {
       clearInterval(timer);
       lastCheckpoints.delete(context);
+      // Once the worker has been idle a while, its event loop collects the finished run's garbage.
+      idleCollection.activityFinished();
     }
   }
 }
