@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 import { Client, Connection } from '@temporalio/client';
 
-import { freePort, type Api } from '../predict/http.js';
-import { BENCH_API_KEY } from './stack.js';
+import type { Api } from '../predict/http.js';
+import { BENCH_API_KEY, benchStackEnv } from './stack.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** Starting the dev server and the workers, with their compute threads, takes seconds; this is far beyond. */
@@ -90,17 +90,7 @@ export async function startChildStack(options: {
   try {
     await mkdir(dataDir, { recursive: true });
     await options.prepare(dataDir);
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      MODEL_STORE_DIR: join(root, 'model_store'),
-      STATE_DIR: join(root, 'state'),
-      PORT: String(await freePort()),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      TEMPORAL_ADDRESS: '',
-      API_KEY: BENCH_API_KEY,
-    };
+    const env = await benchStackEnv(root, dataDir);
     child = spawn(
       process.execPath,
       ['--import', 'tsx', 'src/main.ts', '--no-demo', '--workers', String(options.workers)],

@@ -19,6 +19,24 @@ export interface BenchStack {
 }
 
 /**
+ * The environment a bench's stack runs with: its folders under `root`, free ports, the embedded dev server and
+ * the bench's API key (the in-process stack here and `npm start` in a child process, child-stack.ts).
+ */
+export async function benchStackEnv(root: string, dataDir: string): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    DATA_DIR: dataDir,
+    MODEL_STORE_DIR: join(root, 'model_store'),
+    STATE_DIR: join(root, 'state'),
+    PORT: String(await freePort()),
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_ADDRESS: '',
+    API_KEY: BENCH_API_KEY,
+  };
+}
+
+/**
  * Makes a temporary root with an empty data dir, lets `prepare` fill it, then starts the dev server, the API
  * and `workers` worker processes on free ports.
  */
@@ -33,17 +51,7 @@ export async function startBenchStack(options: {
   try {
     await mkdir(dataDir, { recursive: true });
     await options.prepare(dataDir);
-    const config = loadConfig({
-      ...process.env,
-      DATA_DIR: dataDir,
-      MODEL_STORE_DIR: join(root, 'model_store'),
-      STATE_DIR: join(root, 'state'),
-      PORT: String(await freePort()),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      TEMPORAL_ADDRESS: '',
-      API_KEY: BENCH_API_KEY,
-    });
+    const config = loadConfig(await benchStackEnv(root, dataDir));
     const stack = await startStack(config, options.log, { workers: options.workers });
     // Measured runs start once every worker polls: a run started before would wait for the worker process to
     // boot (seconds), which is start-up time, not the run's.
