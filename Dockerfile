@@ -8,6 +8,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
+# Plain JavaScript in dist/ for the long-running processes: no TypeScript loader beside each (scripts/build.ts).
+RUN node --import tsx scripts/build.ts
 # Writable by the unprivileged user: data, models, and the state dir (a generated API key when none is set).
 RUN mkdir -p /data /model_store /state && chown node:node /data /model_store /state
 ENV DATA_DIR=/data MODEL_STORE_DIR=/model_store STATE_DIR=/state HOST=0.0.0.0 PORT=3000
@@ -15,4 +17,4 @@ ENV DATA_DIR=/data MODEL_STORE_DIR=/model_store STATE_DIR=/state HOST=0.0.0.0 PO
 ENV GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072
 USER node
 VOLUME ["/data", "/model_store"]
-CMD ["node", "--import", "tsx", "src/worker.ts"]
+CMD ["node", "dist/worker.js"]

@@ -33,7 +33,18 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.state/**', 'data/**', 'model_store/**', 'bench/.venv/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.tools/**',
+      '.state/**',
+      'data/**',
+      'model_store/**',
+      'bench/.venv/**',
+      'dist/**',
+      'dist.*/**',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

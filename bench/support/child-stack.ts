@@ -1,7 +1,7 @@
 /**
- * The stack exactly as `npm start` runs it, in a child process of its own (src/main.ts --no-demo: dev server,
- * API, worker processes), for benches that measure its memory: the bench's own polling, sampling and history
- * reading then stay in the bench's process, outside the measured tree.
+ * The stack exactly as `npm start` runs it, in a child process of its own (`dist/main.js --no-demo`, built from
+ * src/ first: dev server, API, worker processes), for benches that measure its memory: the bench's own
+ * polling, sampling and history reading then stay in the bench's process, outside the measured tree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 
 import type { Api } from '../predict/http.js';
+import { buildDist } from '../../scripts/build.js';
 import { BENCH_API_KEY, benchStackEnv } from './stack.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,11 +92,12 @@ export async function startChildStack(options: {
     await mkdir(dataDir, { recursive: true });
     await options.prepare(dataDir);
     const env = await benchStackEnv(root, dataDir);
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/main.ts', '--no-demo', '--workers', String(options.workers)],
-      { cwd: REPO, env, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    await buildDist();
+    child = spawn(process.execPath, ['dist/main.js', '--no-demo', '--workers', String(options.workers)], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const { apiUrl, temporalAddress, namespace } = await serving(child, options.log);
     connection = await Connection.connect({ address: temporalAddress });
     const started = child;

@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_WORKER_NICENESS, workerNiceness } from './niceness.js';
 import { workerGlibcTunables } from './malloc.js';
+import { siblingModulePath } from './module-path.js';
 
 /** The worker process entry: polls the task queue until SIGTERM, or until its parent goes away. */
-export const WORKER_ENTRY = fileURLToPath(new URL('../worker.ts', import.meta.url));
+export const WORKER_ENTRY = siblingModulePath(import.meta.url, '../worker');
 
 /** One worker process per two cores (their fits use the compute pool's threads), at least one. */
 export function defaultWorkerCount(cores = availableParallelism()): number {

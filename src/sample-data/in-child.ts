@@ -4,13 +4,13 @@
  * after a first start on a fresh clone, against 206 MB when the files were already there.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 import type { writeSampleData } from './index.js';
+import { siblingModulePath } from '../processes/module-path.js';
 
 export type SampleDataReport = Awaited<ReturnType<typeof writeSampleData>>;
 
-const ENTRY = fileURLToPath(new URL('./in-child-main.ts', import.meta.url));
+const ENTRY = siblingModulePath(import.meta.url, './in-child-main');
 
 /** writeSampleData(dataDir) with its defaults, run in a child process (this one's loader flags); its report. */
 export function writeSampleDataInChild(dataDir: string): Promise<SampleDataReport> {

@@ -6,17 +6,17 @@ import {
   type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../config.js';
 import { createActivities } from '../pipelines/registry.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { HeartbeatWhileRunning } from './activity-context.js';
 import { BadInputFailsFast } from './activity-failures.js';
+import { siblingModulePath } from '../processes/module-path.js';
 
 /** The sandbox's entry: every workflow type is exported from here. */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../pipelines/workflows.ts', import.meta.url));
+export const WORKFLOWS_PATH = siblingModulePath(import.meta.url, '../pipelines/workflows');
 /** Bundled with the workflows: lifts bad-input failures to the run's own failure. */
-export const WORKFLOW_INTERCEPTORS_PATH = fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url));
+export const WORKFLOW_INTERCEPTORS_PATH = siblingModulePath(import.meta.url, './workflow-interceptors');
 
 /** Bundles the workflow code once (webpack); tests and the main command reuse one bundle for many workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {

@@ -1,7 +1,7 @@
 /**
- * Real stacks for the failure tests: `src/main.ts` started as its own process group (as `npm start` is) with
- * its own state dir, data, model store and free ports, so a test can kill -9 it, or parts of it, and start
- * it again on the same state.
+ * Real stacks for the failure tests: the build of `src/main.ts` (dist/main.js, scripts/build.ts) started as its
+ * own process group, as `npm start` starts it, with its own state dir, data, model store and free ports, so a
+ * test can kill -9 it, or parts of it, and start it again on the same state.
  */
 import { Client, Connection } from '@temporalio/client';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processIsRunning } from '../../src/processes/leftovers.js';
 import { DEV_SERVER_PID_FILE, type DevServerPidFile } from '../../src/temporal/dev-server.js';
+import { buildDist } from '../../scripts/build.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { freePort } from '../support/ports.js';
 
@@ -30,7 +31,11 @@ export interface StackHome {
   modelStoreDir: string;
 }
 
+/** One build per test file, before its first stack: dist/ then holds this checkout's src/. */
+let built: Promise<number> | undefined;
+
 export async function createStackHome(extraEnv: NodeJS.ProcessEnv = {}): Promise<StackHome> {
+  await (built ??= buildDist());
   const root = await mkdtemp(join(tmpdir(), 'ml-pipelines-failure-'));
   const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const dirs = { stateDir: join(root, 'state'), dataDir: join(root, 'data'), modelStoreDir: join(root, 'models') };
@@ -53,7 +58,7 @@ export async function createStackHome(extraEnv: NodeJS.ProcessEnv = {}): Promise
   };
 }
 
-/** A running `src/main.ts`, leader of its own process group. */
+/** A running `dist/main.js`, leader of its own process group. */
 export interface MainProcess {
   pid: number;
   child: ChildProcess;
@@ -63,7 +68,7 @@ export interface MainProcess {
 }
 
 export function startMain(home: StackHome, args: string[]): MainProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--no-demo', ...args], {
+  const child = spawn(process.execPath, ['dist/main.js', '--no-demo', ...args], {
     cwd: REPO_ROOT,
     env: home.env,
     detached: true,
