@@ -201,5 +201,12 @@ describe('champion routes against a real worker and dev server', () => {
     const row = { Age: 35, Annual_Income: 50000, Num_of_Loan: 2, Interest_Rate: 12, Outstanding_Debt: 1200 };
     const predicted = await ok<{ modelId: string }>('POST', `${base}/predict`, { rows: [row] });
     assert.equal(predicted.modelId, trained.championModelId);
+
+    // A batch over Fastify's 1 MiB default body limit, as POST /models/:modelId/predict takes it.
+    const wide = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`unused_column_${i}`, 'x'.repeat(8)]));
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ ...row, Age: 20 + (i % 50), ...wide }));
+    assert.ok(JSON.stringify({ rows }).length > 1024 * 1024);
+    const batch = await ok<{ predictions: unknown[] }>('POST', `${base}/predict`, { rows });
+    assert.equal(batch.predictions.length, rows.length);
   });
 });

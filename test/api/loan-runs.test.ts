@@ -204,6 +204,25 @@ describe('loan API against a real worker and dev server', () => {
     assert.ok(scored[0].missingFeatures.includes('Interest_Rate'));
     assert.ok(scored[1].missingFeatures.includes('Num_Credit_Card'));
 
+    // Predict bodies are parsed without the scan for "__proto__" keys (src/api/predict-body.ts): such a key is
+    // one more unknown column, and no prototype changes. Other routes still refuse it.
+    const poisoned = await app.inject({
+      method: 'POST',
+      headers: { ...authHeaders(), 'content-type': 'application/json' },
+      url: `/models/${championModelId}/predict`,
+      payload: JSON.stringify({ rows: [applicant] }).replace('{"Age"', '{"__proto__":{"polluted":true},"Age"'),
+    });
+    assert.equal(poisoned.statusCode, 200, poisoned.body);
+    assert.deepEqual(poisoned.json<{ predictions: unknown[] }>().predictions[0], predictions[0]);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+    const refusedElsewhere = await app.inject({
+      method: 'POST',
+      headers: { ...authHeaders(), 'content-type': 'application/json' },
+      url: '/runs/loan-training',
+      payload: '{"dataset": "loan", "__proto__": {"polluted": true}}',
+    });
+    assert.equal(refusedElsewhere.statusCode, 400, refusedElsewhere.body);
+
     const bad = await app.inject({
       method: 'POST',
       headers: authHeaders(),

@@ -9,17 +9,30 @@ const rows = [{ income: 15, score: '39' }, { income: 16, score: 81, extra: 'x' }
 const columns = { income: [15, 16, null], score: ['39', 81, 6], extra: [null, 'x', null] };
 
 describe('predict input: rows or columns', () => {
-  it('reads a column of rows or of columns alike; a column nobody sent is undefined for columns', () => {
+  it('reads a column of rows or of columns alike; a column nobody sent is undefined', () => {
     const fromRows = rowsInput(rows);
     const fromColumns = columnsInput(columns);
     assert.equal(fromRows.nRows, 3);
     assert.equal(fromColumns.nRows, 3);
     assert.deepEqual(fromRows.column('score'), fromColumns.column('score'));
-    assert.deepEqual(fromRows.column('income'), [15, 16, undefined]);
+    // A row without the key reads undefined.
+    assert.deepEqual(Array.from(fromRows.column('income')!), [15, 16, undefined]);
+    assert.deepEqual(Array.from(fromRows.column('extra')!), [undefined, 'x', undefined]);
     assert.deepEqual(fromColumns.column('income'), [15, 16, null]);
+    assert.equal(fromRows.column('age'), undefined);
     assert.equal(fromColumns.column('age'), undefined);
-    // Only the body's own keys are columns.
+    // Only the body's keys are columns, not what every object inherits.
+    assert.equal(fromRows.column('constructor'), undefined);
     assert.equal(fromColumns.column('constructor'), undefined);
+  });
+
+  it('reads a row of JSON with a "__proto__" key as one more column, changing no prototype', () => {
+    const parsed = JSON.parse('[{"income": 15, "__proto__": {"polluted": true}}, {"income": 16}]') as object[];
+    const input = rowsInput(parsed);
+    assert.deepEqual(Array.from(input.column('income')!), [15, 16]);
+    assert.deepEqual(Array.from(input.column('__proto__')!), [{ polluted: true }, undefined]);
+    assert.equal(input.column('polluted'), undefined);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
   });
 
   it('refuses columns of different lengths, naming the column, and a body with neither or both shapes', () => {

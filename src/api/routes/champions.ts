@@ -26,6 +26,7 @@ import { scoreRows } from '../../pipelines/model-scoring.js';
 import { modelCacheFor } from '../../storage/model-cache.js';
 import { checkChampionCandidate, MODEL_PIPELINES } from '../../storage/model-store.js';
 import { NotFoundError } from '../errors.js';
+import { parsePredictBodies, PREDICT_BODY_LIMIT } from '../predict-body.js';
 import { errorResponse, errorResponses } from '../response-schemas.js';
 import { PredictRequest, type PredictBody } from '../schemas.js';
 
@@ -142,24 +143,29 @@ const championRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Params: ChampionTarget; Body: PredictBody }>(
-    '/champions/:pipeline/:dataset/predict',
-    {
-      schema: {
-        summary: 'Score rows with the current champion (the same body and answer as POST /models/:modelId/predict)',
-        tags: ['champions'],
-        params: ChampionParams,
-        body: PredictRequest,
-        response: { 200: scored, ...NoChampion, ...TooLong },
+  // The body as POST /models/:modelId/predict reads it (../predict-body.ts), in a scope of its own.
+  await app.register(async (scope) => {
+    parsePredictBodies(scope);
+    scope.post<{ Params: ChampionTarget; Body: PredictBody }>(
+      '/champions/:pipeline/:dataset/predict',
+      {
+        bodyLimit: PREDICT_BODY_LIMIT,
+        schema: {
+          summary: 'Score rows with the current champion (the same body and answer as POST /models/:modelId/predict)',
+          tags: ['champions'],
+          params: ChampionParams,
+          body: PredictRequest,
+          response: { 200: scored, ...NoChampion, ...TooLong },
+        },
       },
-    },
-    async (request) => {
-      const champion = await readChampion(client, request.params);
-      if (!champion) throw notFound(request.params);
-      const artifact = await modelCacheFor(config.modelStoreDir).load(champion.modelId);
-      return scoreRows(artifact, request.body);
-    },
-  );
+      async (request) => {
+        const champion = await readChampion(client, request.params);
+        if (!champion) throw notFound(request.params);
+        const artifact = await modelCacheFor(config.modelStoreDir).load(champion.modelId);
+        return scoreRows(artifact, request.body);
+      },
+    );
+  });
 };
 
 export default championRoutes;

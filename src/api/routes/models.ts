@@ -3,11 +3,10 @@ import { scoreRows } from '../../pipelines/model-scoring.js';
 import { modelCacheFor } from '../../storage/model-cache.js';
 import { MODEL_PIPELINES, listModels, loadModel, type ModelPipeline } from '../../storage/model-store.js';
 import Type from 'typebox';
+import { parsePredictBodies, PREDICT_BODY_LIMIT } from '../predict-body.js';
 import { errorResponses } from '../response-schemas.js';
 import { PredictRequest, type PredictBody } from '../schemas.js';
 
-/** A batch of a few thousand wide applicant rows is several MB: above Fastify's 1 MiB default. */
-export const PREDICT_BODY_LIMIT = 32 * 1024 * 1024;
 const ModelParams = Type.Object({ modelId: Type.String({ minLength: 1 }) });
 const UnknownModel = errorResponses({ 404: 'No stored model with this id' });
 /** Bodies whose fields depend on the model's pipeline: documented in the README, passed through whole. */
@@ -48,29 +47,33 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
     async (request) => loadModel(config.modelStoreDir, request.params.modelId),
   );
 
-  app.post<{ Params: { modelId: string }; Body: PredictBody }>(
-    '/models/:modelId/predict',
-    {
-      bodyLimit: PREDICT_BODY_LIMIT,
-      schema: {
-        summary: 'Score rows with a stored model (segmentation: cluster and, for GMM, membership probabilities)',
-        tags: ['models'],
-        params: ModelParams,
-        body: PredictRequest,
-        response: {
-          200: open(
-            'segmentation: {cluster, probabilities?} per row; loan: {prediction, probability, missingFeatures}',
-          ),
-          ...UnknownModel,
+  // In a scope of its own: its body parser is the predict routes' (../predict-body.ts).
+  await app.register(async (scope) => {
+    parsePredictBodies(scope);
+    scope.post<{ Params: { modelId: string }; Body: PredictBody }>(
+      '/models/:modelId/predict',
+      {
+        bodyLimit: PREDICT_BODY_LIMIT,
+        schema: {
+          summary: 'Score rows with a stored model (segmentation: cluster and, for GMM, membership probabilities)',
+          tags: ['models'],
+          params: ModelParams,
+          body: PredictRequest,
+          response: {
+            200: open(
+              'segmentation: {cluster, probabilities?} per row; loan: {prediction, probability, missingFeatures}',
+            ),
+            ...UnknownModel,
+          },
         },
       },
-    },
-    async (request) => {
-      // Cached: a prediction must not re-read and parse the artifact (see storage/model-cache.ts).
-      const artifact = await modelCacheFor(config.modelStoreDir).load(request.params.modelId);
-      return scoreRows(artifact, request.body);
-    },
-  );
+      async (request) => {
+        // Cached: a prediction must not re-read and parse the artifact (see storage/model-cache.ts).
+        const artifact = await modelCacheFor(config.modelStoreDir).load(request.params.modelId);
+        return scoreRows(artifact, request.body);
+      },
+    );
+  });
 };
 
 export default modelRoutes;
