@@ -1,6 +1,6 @@
 /**
- * Prediction latency over HTTP (not a test): the whole stack as `npm start` runs it (dev server, worker, API on
- * a port), models trained through the API on the real data (Mall customers: K-Means and GMM; the CS611 loan
+ * Prediction latency over HTTP (not a test): the whole stack as `npm start` runs it (support/child-stack.ts:
+ * dist/main.js in a process of its own, so dev server, worker, API on a port), models trained through the API on the real data (Mall customers: K-Means and GMM; the CS611 loan
  * files: the champion), then `POST /models/:id/predict` timed from a client after a warm-up: one row and 1,000
  * rows (sent as rows and as columns), p50 and p99. Writes bench/results/predict.md and prints it.
  *
@@ -19,7 +19,7 @@ import { runIfEntry } from './support/entry.js';
 import { percentile, postJson, timeRequests, waitForRun } from './predict/http.js';
 import { predictReport, type PredictCase } from './predict/report.js';
 import { cpuModel, loadAverage, writeReport } from './support/report.js';
-import { startBenchStack } from './support/stack.js';
+import { startChildStack } from './support/child-stack.js';
 
 const SHARED = fileURLToPath(new URL('../../shared/datasets/', import.meta.url));
 const DEFAULT_OUT = fileURLToPath(new URL('./results/predict.md', import.meta.url));
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const requests = positiveInteger('requests', values.requests);
   const batches = positiveInteger('batches', values.batches);
   // One worker process: the bench measures the API's answers, not training throughput.
-  const { api, stop } = await startBenchStack({
+  const { api, stop } = await startChildStack({
     name: 'predict',
     workers: 1,
     log,

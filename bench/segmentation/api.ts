@@ -1,6 +1,6 @@
 /**
- * Segmentation end to end through the API, as `npm start` runs it: the dev server, the API in this process and
- * one worker process (its compute pool uses every core). Each run is timed from the POST to the GET that
+ * Segmentation end to end through the API, as `npm start` runs it (support/child-stack.ts: dist/main.js in a
+ * process of its own): the dev server, the API and one worker process (its compute pool uses every core). Each run is timed from the POST to the GET that
  * shows it completed, a long poll (`?waitSeconds`) answered as soon as the run closes: no polling interval, and
  * no polling load (a GET every few milliseconds used to query the worker that was fitting).
  */
@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { SegmentationInput, SegmentationResult } from '../../src/pipelines/segmentation/contract.js';
 import { postJson, waitForRun, type Api } from '../predict/http.js';
-import { startBenchStack } from '../support/stack.js';
+import { startChildStack } from '../support/child-stack.js';
 
 export interface ApiWorkload {
   /** The CSV (symlinked into the stack's DATA_DIR under its own name). */
@@ -39,7 +39,7 @@ export async function timeThroughApi(
   repeats: number,
   log: (line: string) => void,
 ): Promise<ApiTiming[]> {
-  const { api, stop } = await startBenchStack({
+  const { api, stop } = await startChildStack({
     name: 'segmentation-api',
     workers: 1,
     log,
