@@ -176,15 +176,18 @@ function stagePeakMb(memory: MemoryPeaks, stage: StageStats): string {
   return peak === undefined ? '–' : fixed(peak / 1e6, 0);
 }
 
-/** Peak MB of the first run and of the new-files run; at 10× and up the target, judged on the better of the two. */
+/**
+ * Peak MB of the first run and of the new-files run; at 10× the target (the issue's is for that scale only),
+ * judged on the higher of the two: the stack has to stay under it in every run.
+ */
 function memoryCell(r: ScaleRun): string {
   const mb = (bytes: number) => fixed(bytes / 1e6, 0);
   const peaks = r.newFiles
     ? `${mb(r.memory.totalBytes)} / ${mb(r.newFiles.memory.totalBytes)}`
     : mb(r.memory.totalBytes);
-  if (r.scale < 10) return peaks;
-  const best = Math.min(r.memory.totalBytes, r.newFiles?.memory.totalBytes ?? Infinity);
-  return `${peaks} (< 1 GB: ${best < TARGET_BYTES ? 'met' : 'missed'})`;
+  if (r.scale !== 10) return peaks;
+  const worst = Math.max(r.memory.totalBytes, r.newFiles?.memory.totalBytes ?? 0);
+  return `${peaks} (< 1 GB: ${worst < TARGET_BYTES ? 'met' : 'missed'})`;
 }
 
 export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: number): string {
@@ -223,14 +226,15 @@ export function scaleReport(runs: ScaleRun[], workers: number, loadAtStart: numb
     'Scale N = the CS611 files replicated N times (distinct customer and loan ids per replica). Time: from',
     '`POST /runs/loan-training` to the completed run (fresh stack and lakehouse: bronze, silver, quality, gold,',
     'three fits, promotion). Memory: peak of the summed resident memory of every process of the stack, sampled',
-    'every 250 ms: the stack runs as `npm start` runs it, in a process of its own (`node src/main.ts`: the API),',
+    'every 250 ms: the stack runs as `npm start` runs it, in a process of its own (`node dist/main.js`: the API),',
     'with its worker processes and the Temporal dev server; the bench polls and samples from its own process,',
     'outside that tree (until 2026-12-01 the API ran inside the bench process, whose polling and sampling then',
     "counted as the API's: 50–90 MB more). Split: out of time (2024-07),",
     'so the replicas of a loan never straddle training and test. Seconds: the first run after the stack started',
     "(the worker's threads still compiling the fit code) while `GET /health` is polled. At 1× and 10× the same request",
     'then runs twice more on the running stack, unpolled: with new files (the lakehouse removed, every layer rebuilt:',
-    'a service given new data; the targets, time and memory, are judged on the better of this and the first run) and',
+    'a service given new data; the time target is judged on the better of this and the first run, the memory',
+    'target on the higher of their peaks) and',
     "with the same files (the layers, named by the files' content hash, reused). Peak MB: first run / new files.",
     '',
     markdownTable(

@@ -163,8 +163,20 @@ function goldSelectSql(labelJoin: 'INNER' | 'LEFT'): string {
     ${asOfJoin('attributes', 'a')}
     ${asOfJoin('financials', 'f')}
     LEFT JOIN click c ON c.loan_id = l.loan_id
-    ${labelJoin} JOIN labels lab ON lab.loan_id = l.loan_id
-    ORDER BY l.loan_start_date, l.loan_id`;
+    ${labelJoin} JOIN labels lab ON lab.loan_id = l.loan_id`;
+}
+
+/**
+ * Writes gold's rows sorted by loan start and id (the order every reader of gold relies on) in two statements:
+ * the joins into a temp table, then that table sorted into the Parquet file. In one statement the sort's state
+ * and the joins' hash tables were held at once, and at 100× the CS611 data (1.25 million loans) that ran out of
+ * DuckDB's memory limit (1 GB: failed in 3 runs of 3); in two it took 14 s (3 of 3), the temp table's blocks
+ * being ones DuckDB can evict to its spill folder. At 10× the same time and peak as before (1.3 s).
+ */
+async function writeSortedGold(conn: DuckDBConnection, select: string, path: string): Promise<void> {
+  await conn.run(`CREATE TEMP TABLE gold_rows AS ${select}`);
+  await atomicWriteParquet(conn, 'SELECT * FROM gold_rows ORDER BY loan_start_date, loan_id', path);
+  await conn.run('DROP TABLE gold_rows');
 }
 
 async function summarize(conn: DuckDBConnection, path: string) {
@@ -189,7 +201,7 @@ export async function buildGold(input: BuildGoldInput): Promise<GoldResult> {
     await openGoldInputs(conn, input.silverDir);
     await createLoans(conn);
     await createClickstreamAggregates(conn);
-    await atomicWriteParquet(conn, goldSelectSql('INNER'), path);
+    await writeSortedGold(conn, goldSelectSql('INNER'), path);
     const summary = await summarize(conn, path);
     if (summary.rows === 0) {
       throw new DataValidationError('Gold has no rows: no labelled loan of a kept customer', {
@@ -228,7 +240,7 @@ export async function buildGoldForMonth(input: BuildGoldForMonthInput): Promise<
     await openGoldInputs(conn, input.silverDir);
     await createLoans(conn, `${snapshotMonth}-01`);
     await createClickstreamAggregates(conn);
-    await atomicWriteParquet(conn, goldSelectSql('LEFT'), path);
+    await writeSortedGold(conn, goldSelectSql('LEFT'), path);
     const summary = await summarize(conn, path);
     return { snapshotMonth, rows: summary.rows, labeled: summary.labeled, positives: summary.positives, path };
   });
