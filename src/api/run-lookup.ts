@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { setMaxListeners } from 'node:events';
 import { NotFoundError } from './errors.js';
 
 /** A run's description, or a 404 naming it: every `/runs/:runId…` route starts here. */
@@ -22,6 +23,10 @@ export async function waitForRunToClose(
   abandon: AbortSignal,
 ): Promise<void> {
   const signal = AbortSignal.any([AbortSignal.timeout(ms), abandon]);
+  // The SDK adds an abort listener to the signal for each request it makes and never removes it, and following a
+  // busy run makes one per batch of new history events: eleven in one 30 s wait at 100x, and Node warned of a
+  // leak in the API's log. The listeners go with the signal when the wait ends.
+  setMaxListeners(1000, signal);
   try {
     await client.withAbortSignal(signal, () => client.workflow.getHandle(runId).result());
   } catch {
