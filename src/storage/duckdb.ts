@@ -67,7 +67,7 @@ export async function withDuckDb<T>(
       return await fn(conn);
     } catch (err) {
       // DuckDB's advice names its SQL settings; an operator sets the environment variable.
-      if (err instanceof Error && err.message.startsWith('Out of Memory Error')) {
+      if (isDuckDbOutOfMemory(err)) {
         err.message += `\n(This DuckDB instance may use DUCKDB_MEMORY_LIMIT=${config.memory_limit}: raise it for data this size.)`;
       }
       throw err;
@@ -111,6 +111,11 @@ export async function atomicWriteParquet(conn: DuckDBConnection, selectSql: stri
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** DuckDB's error when a statement needs more than its memory limit and cannot spill what it holds. */
+export function isDuckDbOutOfMemory(err: unknown): err is Error {
+  return err instanceof Error && err.message.startsWith('Out of Memory Error');
 }
 
 /** Streams a file through SHA-256 (hex), so large CSVs are never held in memory. */
