@@ -9,7 +9,7 @@ export const PREDICT_BODY_LIMIT = 32 * 1024 * 1024;
 /**
  * JSON parsed without secure-json-parse's scan for `__proto__` and `constructor` keys, in the scope of the
  * predict routes only (every other route keeps Fastify's default, which refuses such keys). The scan reads
- * the whole text twice more: about 1 ms of a 1.7 MB, 1,000-row loan body at p50 and 3 ms at p99, beside 4–5 ms
+ * the whole text twice more: about 1 ms of a 1.4 MB, 1,000-row loan body at p50 and 3 ms at p99, beside 4–5 ms
  * for the parse itself. It guards code that copies parsed objects into others (a merge, `Object.assign`),
  * where an own `__proto__` key would set a prototype. A predict body is never copied: the scorer reads each
  * row's or column's values by the model's feature names (pipelines/scoring-input.ts), so such a key is one
