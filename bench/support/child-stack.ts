@@ -12,11 +12,31 @@ import { fileURLToPath } from 'node:url';
 
 import { Client, Connection } from '@temporalio/client';
 
-import type { Api } from '../predict/http.js';
+import { freePort, type Api } from '../predict/http.js';
 import { buildDist } from '../../scripts/build.js';
-import { BENCH_API_KEY, benchStackEnv } from './stack.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
+
+/**
+ * The environment a bench's stack runs with: its folders under `root`, free ports, the embedded dev server and
+ * the bench's API key.
+ */
+async function benchStackEnv(root: string, dataDir: string): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    DATA_DIR: dataDir,
+    MODEL_STORE_DIR: join(root, 'model_store'),
+    STATE_DIR: join(root, 'state'),
+    PORT: String(await freePort()),
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_ADDRESS: '',
+    API_KEY: BENCH_API_KEY,
+  };
+}
+
 /** Starting the dev server and the workers, with their compute threads, takes seconds; this is far beyond. */
 const START_TIMEOUT_MS = 180_000;
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 
-export const PREDICT_BODY_LIMIT = 32 * 1024 * 1024;
+const PREDICT_BODY_LIMIT = 32 * 1024 * 1024;
 
 /**
  * JSON parsed without secure-json-parse's scan for `__proto__` and `constructor` keys, in the scope of the
@@ -16,6 +16,7 @@ export const PREDICT_BODY_LIMIT = 32 * 1024 * 1024;
  * more unknown column. Tested: scored as without it, and `Object.prototype` untouched.
  */
 export function parsePredictBodies(scope: FastifyInstance): void {
+  // The body limit is the parser's, so every route of the scope takes these batches.
   scope.removeContentTypeParser('application/json');
   scope.addContentTypeParser(
     'application/json',

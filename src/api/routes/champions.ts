@@ -26,7 +26,7 @@ import { scoreRows } from '../../pipelines/model-scoring.js';
 import { modelCacheFor } from '../../storage/model-cache.js';
 import { checkChampionCandidate, MODEL_PIPELINES } from '../../storage/model-store.js';
 import { NotFoundError } from '../errors.js';
-import { parsePredictBodies, PREDICT_BODY_LIMIT } from '../predict-body.js';
+import { parsePredictBodies } from '../predict-body.js';
 import { errorResponse, errorResponses } from '../response-schemas.js';
 import { PredictRequest, type PredictBody } from '../schemas.js';
 
@@ -149,7 +149,6 @@ const championRoutes: FastifyPluginAsync = async (app) => {
     scope.post<{ Params: ChampionTarget; Body: PredictBody }>(
       '/champions/:pipeline/:dataset/predict',
       {
-        bodyLimit: PREDICT_BODY_LIMIT,
         schema: {
           summary: 'Score rows with the current champion (the same body and answer as POST /models/:modelId/predict)',
           tags: ['champions'],

@@ -3,7 +3,7 @@ import { scoreRows } from '../../pipelines/model-scoring.js';
 import { modelCacheFor } from '../../storage/model-cache.js';
 import { MODEL_PIPELINES, listModels, loadModel, type ModelPipeline } from '../../storage/model-store.js';
 import Type from 'typebox';
-import { parsePredictBodies, PREDICT_BODY_LIMIT } from '../predict-body.js';
+import { parsePredictBodies } from '../predict-body.js';
 import { errorResponses } from '../response-schemas.js';
 import { PredictRequest, type PredictBody } from '../schemas.js';
 
@@ -53,7 +53,6 @@ const modelRoutes: FastifyPluginAsync = async (app) => {
     scope.post<{ Params: { modelId: string }; Body: PredictBody }>(
       '/models/:modelId/predict',
       {
-        bodyLimit: PREDICT_BODY_LIMIT,
         schema: {
           summary: 'Score rows with a stored model (segmentation: cluster and, for GMM, membership probabilities)',
           tags: ['models'],
