@@ -171,22 +171,22 @@ export function fitGradientBoosting(
   const allLabels = toBinaryLabels(y, all.nRows);
   const earlyStopping = params.earlyStopping === 'auto' ? all.nRows > 10_000 : params.earlyStopping;
 
-  let train = all;
+  // The trees see the training rows only through their bins, so those rows are binned where they are.
+  let trainRows: number[] | undefined;
   let trainLabels: Float64Array = allLabels;
   let validation: FeatureColumns = { nRows: 0, columns: [] };
   let validationLabels: Float64Array = new Float64Array(0);
   if (earlyStopping) {
     const split = earlyStoppingSplit(allLabels, params, validationRows);
-    train = takeRows(all, split.train);
+    trainRows = split.train;
     trainLabels = takeValues(allLabels, split.train);
     validation = takeRows(all, split.test);
     validationLabels = takeValues(allLabels, split.test);
   }
 
-  const columns = [...train.columns];
-  const nFeatures = columns.length;
-  const nRows = train.nRows;
-  const data = binColumns(columns, params.maxBins);
+  const nFeatures = allColumns.length;
+  const data = binColumns(allColumns, params.maxBins, trainRows);
+  const nRows = data.nRows;
   const workspace = createGradientWorkspace(data);
   const treeOptions = {
     maxLeafNodes: params.maxLeafNodes,

@@ -7,7 +7,11 @@
  */
 import { fitClassifier, predictProba, type ClassifierModel, type ClassifierSpec } from './classifiers.js';
 import { earlyStoppingRows, fitGradientBoosting } from './gradient-boosting.js';
-import { fitLogisticRegressionOnRows } from './logistic-regression.js';
+import {
+  fitLogisticRegressionInPlace,
+  fitLogisticRegressionOnRows,
+  type LogisticRegressionOptions,
+} from './logistic-regression.js';
 import { fitRandomForest } from './random-forest.js';
 import { stratifiedSplit } from './split.js';
 import { takeRows, takeValues, type FeatureColumns, type FitProgress } from './tabular-input.js';
@@ -68,6 +72,40 @@ export function fitWithHeldOutScores(
   return {
     model,
     heldOut: refitHeldOut(spec, X, y, refitSeed, (done, total) => onProgress?.('held-out', done, total), model),
+  };
+}
+
+/**
+ * The training matrix, built anew on each call for the caller to own (`rows`: only those rows, in that order),
+ * e.g. encoded again from the source data.
+ */
+export type TrainingMatrixSource = (rows?: ArrayLike<number>) => FeatureColumns;
+
+/**
+ * fitWithHeldOutScores for logistic regression, the same model and held-out scores, from a source of its
+ * training matrix: the fit and the refit standardise matrices built for them alone, in place, so no copy
+ * is held beside the matrix (the fit's and the refit's at 10× the CS611 data: 52 and 44 MB).
+ */
+export function fitLinearWithHeldOutScores(
+  options: LogisticRegressionOptions | undefined,
+  source: TrainingMatrixSource,
+  y: Float64Array,
+  refitSeed: number,
+  onProgress?: HeldOutProgress,
+): FitWithHeldOut {
+  const model = fitLogisticRegressionInPlace(source(), y, options, (done, total) => onProgress?.('fit', done, total));
+  // The split and the warm start of refitHeldOut.
+  const { train, test } = stratifiedSplit(y, 0.2, refitSeed + 1);
+  const refit = fitLogisticRegressionInPlace(
+    source(train),
+    takeValues(y, train),
+    options,
+    (done, total) => onProgress?.('held-out', done, total),
+    model,
+  );
+  return {
+    model,
+    heldOut: { source: 'refit', scores: predictProba(refit, source(test)), labels: takeValues(y, test) },
   };
 }
 

@@ -287,6 +287,20 @@ export function fitLogisticRegression(
 }
 
 /**
+ * fitLogisticRegression(X, y, …), the same model, standardising X's columns in place: for a caller that built X
+ * for this fit alone, one training matrix instead of two (52 MB at 10× the CS611 data).
+ */
+export function fitLogisticRegressionInPlace(
+  X: FeatureColumns,
+  y: ArrayLike<number>,
+  options: LogisticRegressionOptions = {},
+  onProgress?: FitProgress,
+  start?: LogisticRegressionModel,
+): LogisticRegressionModel {
+  return fitOnColumns(fitColumns(X), y, options, onProgress, start, true);
+}
+
+/**
  * fitLogisticRegression(takeRows(X, rows), takeValues(y, rows), …), the same model, standardising its copy of
  * the rows in place: one copy of them instead of two (the held-out refit's 80% of the 10× training matrix is
  * 44 MB).

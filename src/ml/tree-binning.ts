@@ -1,5 +1,6 @@
 /** Quantile binning of feature columns into Uint8 codes (≤ 255 bins + NaN), as sklearn's _BinMapper does. */
 import { searchSortedLeft, sortedWithoutNaN } from './math.js';
+import { takeValues } from './tabular-input.js';
 
 /** Default (and largest) number of non-missing bins per feature. */
 export const DEFAULT_MAX_BINS = 255;
@@ -85,13 +86,21 @@ function averagedInvertedCdf(sorted: Float64Array, q: number): number {
   return b - (b - a) * (1 - gamma);
 }
 
-/** Bins every feature column once (the expensive preprocessing step shared by all trees). */
-export function binColumns(columns: Float64Array[], maxBins = DEFAULT_MAX_BINS): BinnedMatrix {
+/**
+ * Bins every feature column once (the expensive preprocessing step shared by all trees). With `rows`, bins only
+ * those rows of each column, in that order: the same codes as binning a copy of them, without the copy of the
+ * whole matrix (boosting's training rows beside its early-stopping rows: 47 MB at 10× the CS611 data).
+ */
+export function binColumns(
+  columns: readonly Float64Array[],
+  maxBins = DEFAULT_MAX_BINS,
+  rows?: ArrayLike<number>,
+): BinnedMatrix {
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 255) {
     throw new RangeError(`maxBins must be an integer in [2, 255], got ${maxBins}`);
   }
   const nFeatures = columns.length;
-  const nRows = nFeatures > 0 ? columns[0].length : 0;
+  const nRows = rows ? rows.length : nFeatures > 0 ? columns[0].length : 0;
   const codes = new Uint8Array(nFeatures * nRows);
   const thresholds: Float64Array[] = [];
   const binMin: Float64Array[] = [];
@@ -99,7 +108,7 @@ export function binColumns(columns: Float64Array[], maxBins = DEFAULT_MAX_BINS):
   const nBinsNonMissing = new Int32Array(nFeatures);
   const hasMissing = new Uint8Array(nFeatures);
   for (let f = 0; f < nFeatures; f++) {
-    const column = columns[f];
+    const column = rows ? takeValues(columns[f], rows) : columns[f];
     const featureThresholds = findBinThresholds(column, maxBins);
     const nb = featureThresholds.length + 1;
     const lows = new Float64Array(nb).fill(Number.POSITIVE_INFINITY);

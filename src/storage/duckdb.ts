@@ -16,6 +16,11 @@ export interface DuckDbOptions {
    * once (the four loan tables) split the budget instead of each taking all of it.
    */
   memoryShare?: number;
+  /**
+   * False lets DuckDB drop the row order of results without ORDER BY (its `preserve_insertion_order`), for steps
+   * whose every ordered output says ORDER BY: it then need not buffer rows to keep their order.
+   */
+  preserveInsertionOrder?: boolean;
 }
 
 /**
@@ -60,6 +65,7 @@ export async function withDuckDb<T>(
     temp_directory: join(tmpdir(), `duckdb-spill-${process.pid}-${randomUUID()}`),
   };
   if (options.threads !== undefined) config.threads = String(options.threads);
+  if (options.preserveInsertionOrder === false) config.preserve_insertion_order = 'false';
   const instance = await DuckDBInstance.create(':memory:', config);
   try {
     const conn = await instance.connect();

@@ -8,7 +8,7 @@ import {
   meanBinomialLoss,
   predictRawBoosting,
 } from '../../src/ml/gradient-boosting.js';
-import { fitWithHeldOutScores } from '../../src/ml/held-out.js';
+import { fitLinearWithHeldOutScores, fitWithHeldOutScores, type TrainingMatrixSource } from '../../src/ml/held-out.js';
 import { expit } from '../../src/ml/math.js';
 import { rocAuc } from '../../src/ml/metrics.js';
 import { fitRandomForest, predictProbaForest } from '../../src/ml/random-forest.js';
@@ -120,6 +120,20 @@ describe('out-of-sample scores of the training rows', () => {
       maxIter: model.nIter,
     });
     assert.deepEqual(alone.trees, model.trees);
+  });
+
+  it('a linear model’s, from a source of its training matrix, are those of the matrix itself', () => {
+    // The fit and refit own what the source builds (and standardise it in place); the source's matrix stays.
+    const source: TrainingMatrixSource = (rows) => (rows ? takeRows(xTrain, rows) : takeRows(xTrain, allRows));
+    const allRows = Array.from({ length: xTrain.nRows }, (_, i) => i);
+    const before = xTrain.columns.map((column) => Float64Array.from(column));
+    const progress: string[] = [];
+    const fromSource = fitLinearWithHeldOutScores({ C: 1 }, source, yTrain, 42, (phase) => progress.push(phase));
+    const fromMatrix = fitWithHeldOutScores({ kind: 'logistic-regression', options: { C: 1 } }, xTrain, yTrain, 42);
+    assert.deepEqual(fromSource, fromMatrix);
+    assert.equal(fromSource.heldOut.source, 'refit');
+    assert.deepEqual(xTrain.columns, before);
+    assert.deepEqual([...new Set(progress)], ['fit', 'held-out']);
   });
 
   it('otherwise a refit on 80% of the rows scores the other 20%', () => {

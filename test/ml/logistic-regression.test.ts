@@ -7,6 +7,7 @@ import {
   decisionFunctionLogistic,
   fitLogisticRegression,
   hessianOf,
+  fitLogisticRegressionInPlace,
   fitLogisticRegressionOnRows,
   predictProbaLogistic,
   rawScaleCoefficients,
@@ -133,6 +134,16 @@ describe('logistic regression model object', () => {
     );
     assert.deepEqual(fitLogisticRegressionOnRows(X, labels, rows), expected);
     assert.deepEqual(columns, before);
+  });
+
+  it('in place, fits as on a matrix it may not touch, bit for bit', () => {
+    const rng = mulberry32(23);
+    const n = SAMPLE_START_MIN_ROWS + 2_000;
+    const columns = [0, 1].map(() => Float64Array.from({ length: n }, () => (rng() < 0.05 ? NaN : rng() * 10)));
+    const labels = Float64Array.from({ length: n }, (_, i) => (rng() < 1 / (1 + Math.exp(5 - columns[0][i])) ? 1 : 0));
+    const expected = fitLogisticRegression({ nRows: n, columns }, labels);
+    const own = { nRows: n, columns: columns.map((column) => Float64Array.from(column)) };
+    assert.deepEqual(fitLogisticRegressionInPlace(own, labels), expected);
   });
 
   it('started from a model of related rows, reaches the same optimum in fewer Newton steps', () => {

@@ -37,6 +37,16 @@ describe('withDuckDb', () => {
     assert.deepEqual(settings, { threads: 1, memory: '238.4 MiB' });
   });
 
+  it('keeps insertion order unless told the step orders what it needs (gold)', async () => {
+    const setting = (options?: { preserveInsertionOrder: boolean }) =>
+      withDuckDb(async (conn) => {
+        const reader = await conn.runAndReadAll(`SELECT current_setting('preserve_insertion_order') AS kept`);
+        return reader.getRowObjectsJson()[0].kept;
+      }, options);
+    assert.equal(await setting(), true);
+    assert.equal(await setting({ preserveInsertionOrder: false }), false);
+  });
+
   it('an instance opened with a share gets that share of the budget; a budget that is no size is refused', () => {
     assert.equal(duckDbMemoryLimit({}, 1 / 4), '250MB');
     assert.equal(duckDbMemoryLimit({ DUCKDB_MEMORY_LIMIT: '512MiB' }, 1 / 4), '134MB');

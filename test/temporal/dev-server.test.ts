@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { processIsRunning } from '../../src/processes/leftovers.js';
-import { DEV_SERVER_PID_FILE, stopOrphanedDevServer } from '../../src/temporal/dev-server.js';
+import { ensureTemporalCli } from '../../src/temporal/cli.js';
+import {
+  DEV_SERVER_GOGC,
+  DEV_SERVER_PID_FILE,
+  devServerEnv,
+  startDevServer,
+  stopOrphanedDevServer,
+} from '../../src/temporal/dev-server.js';
+import { freePort } from '../support/ports.js';
 
 /**
  * The pid file of a crashed start names a process; only a `temporal server start-dev` on our SQLite file is
@@ -49,5 +57,29 @@ describe('stopOrphanedDevServer', () => {
 
   it('without a pid file there is nothing to stop', async () => {
     assert.equal(await stopOrphanedDevServer(stateDir, () => undefined), undefined);
+  });
+});
+
+describe('startDevServer', () => {
+  it('runs the server with Go’s collector target lowered, unless the operator sets GOGC', async () => {
+    assert.equal(devServerEnv({ GOGC: '100' }).GOGC, '100');
+    assert.equal(devServerEnv({ GOGC: ' ' }).GOGC, DEV_SERVER_GOGC);
+    const dir = await mkdtemp(join(tmpdir(), 'dev-server-env-'));
+    const port = await freePort();
+    const server = await startDevServer({
+      cliPath: await ensureTemporalCli(),
+      port,
+      uiPort: await freePort(new Set([port])),
+      dbFile: join(dir, 'temporal.sqlite'),
+      namespace: 'default',
+      logDir: dir,
+    });
+    try {
+      const environ = (await readFile(`/proc/${server.pid}/environ`, 'utf8')).split('\0');
+      assert.ok(environ.includes(`GOGC=${DEV_SERVER_GOGC}`), 'GOGC in the server’s environment');
+    } finally {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

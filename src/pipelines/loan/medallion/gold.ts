@@ -6,7 +6,7 @@
  * DTI is Total_EMI_per_month / Monthly_Inhand_Salary (monthly debt service over monthly income);
  * Debt_to_Annual_Income is Outstanding_Debt / Annual_Income (stock of debt over yearly income).
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   atomicWriteParquet,
@@ -16,6 +16,7 @@ import {
   withDuckDb,
   type DuckDBConnection,
 } from '../../../storage/duckdb.js';
+import { tempSiblingPath } from '../../../storage/atomic-file.js';
 import { DataValidationError } from '../../../failures.js';
 import { silverTablePath } from './silver.js';
 import {
@@ -130,16 +131,53 @@ async function createLoans(conn: DuckDBConnection, monthStart?: string): Promise
 }
 
 /** Clickstream aggregates per loan over snapshots on or before the loan start only. */
-async function createClickstreamAggregates(conn: DuckDBConnection): Promise<void> {
+function clickstreamAggregatesSql(): string {
   const lastThreeMonths = `c.snapshot_date > l.loan_start_date - INTERVAL 3 MONTH`;
   const means3m = CLICKSTREAM_FEATURES.map((fe) => `avg(c.${fe}) FILTER (WHERE ${lastThreeMonths}) AS ${fe}_mean_3m`);
-  await conn.run(`
-    CREATE TEMP TABLE click AS
+  return `
     SELECT l.loan_id, count(*) AS clickstream_months,
       avg(c.fe_10) AS fe_10_mean, stddev_samp(c.fe_10) AS fe_10_std, arg_max(c.fe_10, c.snapshot_date) AS fe_10_last,
       ${means3m.join(',\n      ')}
     FROM loans l JOIN clickstream c ON c.Customer_ID = l.Customer_ID AND c.snapshot_date <= l.loan_start_date
-    GROUP BY l.loan_id`);
+    GROUP BY l.loan_id`;
+}
+
+/**
+ * Gold's every ordered output says ORDER BY (writeSortedGold), so DuckDB need not keep rows in their insertion
+ * order: at 10× that held 50 MB less at the step's peak (in-process, 470–510 against 505–585 MB), in the same
+ * time, and wrote the same rows in the same order.
+ */
+const GOLD_DUCKDB = { preserveInsertionOrder: false } as const;
+
+/**
+ * Runs `fn` on a DuckDB that has gold's inputs, its `loans` and, as the `click` view, their clickstream
+ * aggregates, computed first in an instance of their own and written to a scratch Parquet file beside `path`:
+ * DuckDB keeps what a statement used until its instance closes, so in one instance gold's joins and sort ran
+ * beside the memory the aggregation had taken (180 MB at 10×). In-process at 10×, the step's peak: 390–440 MB
+ * against 470–580 in one instance, in the same 1.4–1.6 s; the same rows in the same order.
+ */
+async function withGoldSources<T>(
+  silverDir: string,
+  path: string,
+  monthStart: string | undefined,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  const clickPath = `${tempSiblingPath(path)}.click.parquet`;
+  try {
+    await withDuckDb(async (conn) => {
+      await openGoldInputs(conn, silverDir);
+      await createLoans(conn, monthStart);
+      await atomicWriteParquet(conn, clickstreamAggregatesSql(), clickPath);
+    }, GOLD_DUCKDB);
+    return await withDuckDb(async (conn) => {
+      await openGoldInputs(conn, silverDir);
+      await createLoans(conn, monthStart);
+      await conn.run(`CREATE VIEW click AS SELECT * FROM read_parquet(${sqlString(clickPath)})`);
+      return fn(conn);
+    }, GOLD_DUCKDB);
+  } finally {
+    await rm(clickPath, { force: true });
+  }
 }
 
 /**
@@ -210,10 +248,7 @@ async function summarize(conn: DuckDBConnection, path: string) {
 /** The training table: every labelled loan of a kept customer, with features as of its start. */
 export async function buildGold(input: BuildGoldInput): Promise<GoldResult> {
   const path = join(input.goldDir, GOLD_PATHS.training);
-  return withDuckDb(async (conn) => {
-    await openGoldInputs(conn, input.silverDir);
-    await createLoans(conn);
-    await createClickstreamAggregates(conn);
+  return withGoldSources(input.silverDir, path, undefined, async (conn) => {
     await writeSortedGold(conn, goldSelectSql('INNER'), path);
     const summary = await summarize(conn, path);
     if (summary.rows === 0) {
@@ -249,10 +284,7 @@ export function normalizeSnapshotMonth(value: string): string {
 export async function buildGoldForMonth(input: BuildGoldForMonthInput): Promise<GoldMonthResult> {
   const snapshotMonth = normalizeSnapshotMonth(input.snapshotMonth);
   const path = join(input.goldDir, GOLD_PATHS.month(snapshotMonth));
-  return withDuckDb(async (conn) => {
-    await openGoldInputs(conn, input.silverDir);
-    await createLoans(conn, `${snapshotMonth}-01`);
-    await createClickstreamAggregates(conn);
+  return withGoldSources(input.silverDir, path, `${snapshotMonth}-01`, async (conn) => {
     await writeSortedGold(conn, goldSelectSql('LEFT'), path);
     const summary = await summarize(conn, path);
     return { snapshotMonth, rows: summary.rows, labeled: summary.labeled, positives: summary.positives, path };

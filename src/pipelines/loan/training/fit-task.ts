@@ -9,7 +9,13 @@ import { collectGarbageOnPoolThread } from '../../../compute/collect.js';
 import { defineComputeTask, reportProgress } from '../../../compute/task.js';
 import { predictProba } from '../../../ml/classifiers.js';
 import { GRADIENT_BOOSTING_DEFAULTS } from '../../../ml/gradient-boosting.js';
-import { fitWithHeldOutScores, type HeldOutSource } from '../../../ml/held-out.js';
+import {
+  fitLinearWithHeldOutScores,
+  fitWithHeldOutScores,
+  type HeldOutProgress,
+  type HeldOutSource,
+  type TrainingMatrixSource,
+} from '../../../ml/held-out.js';
 import { classificationSummary, rocAuc } from '../../../ml/metrics.js';
 import { buildPsiReference } from '../../../ml/psi.js';
 import { breakEvenThreshold } from '../../../ml/threshold.js';
@@ -68,14 +74,15 @@ export interface LoanFitOutput {
 /** Trees learn where missing values go; the linear model needs them imputed. */
 const imputes = (kind: LoanModelKind) => kind === 'logistic-regression';
 
-/** The encoder (fitted on the training rows), the training matrix and its labels. */
-function encodeTraining(gold: GoldColumns, train: Int32Array, kind: LoanModelKind) {
+/**
+ * The encoder (fitted on the training rows), the training labels, and the training matrix's source: it encodes
+ * the training rows (or those at the given positions among them) anew on each call.
+ */
+function trainingSource(gold: GoldColumns, train: Int32Array, kind: LoanModelKind) {
   const encoder = fitLoanEncoder(gold, train);
-  return {
-    encoder,
-    yTrain: takeValues(gold.label, train),
-    xTrain: encodeGoldColumns(encoder, gold, train, imputes(kind)),
-  };
+  const source: TrainingMatrixSource = (positions) =>
+    encodeGoldColumns(encoder, gold, positions ? Int32Array.from(positions, (p) => train[p]) : train, imputes(kind));
+  return { encoder, yTrain: takeValues(gold.label, train), source };
 }
 
 export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
@@ -93,7 +100,9 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
       : null;
   reportProgress(progress, { phase: 'encode' });
   const { gold } = input;
-  const { encoder, yTrain, xTrain } = encodeTraining(gold, train, kind);
+  const { encoder, yTrain, source } = trainingSource(gold, train, kind);
+  // The trees need the training matrix through their fit; the linear model builds its own (below).
+  let xTrain = spec.kind === 'logistic-regression' ? undefined : source();
   // Collected now (the fits allocate too little for V8 to), so the encoding's garbage is not held through the
   // whole fit (at 10× that was 60 MB of the stage).
   collectGarbageOnPoolThread();
@@ -102,22 +111,25 @@ export function fitLoanCandidate(input: LoanFitInput): LoanFitOutput {
   // The threshold and the score PSI reference come from out-of-sample scores of the training rows: out of bag
   // for the forest, early-stopping rows for boosting, a refit on 80% for the linear model (src/ml/held-out.ts).
   const thresholdSeed = split.kind === 'random' ? (split.seed ?? 42) : 42;
+  const onProgress: HeldOutProgress = (phase, done, total) =>
+    reportProgress(progress, { phase: phase === 'fit' ? 'fit' : 'threshold', done, total });
   const {
     model: classifier,
     heldOut,
     inSampleScores,
-  } = fitWithHeldOutScores(
-    spec,
-    xTrain,
-    yTrain,
-    thresholdSeed,
-    (phase, done, total) => reportProgress(progress, { phase: phase === 'fit' ? 'fit' : 'threshold', done, total }),
-    latestMonths?.rows,
-  );
+  } = spec.kind === 'logistic-regression'
+    ? // Its fit and refit standardise matrices encoded for them alone: one training matrix at a time, not three.
+      fitLinearWithHeldOutScores(spec.options, source, yTrain, thresholdSeed, onProgress)
+    : fitWithHeldOutScores(spec, xTrain ?? source(), yTrain, thresholdSeed, onProgress, latestMonths?.rows);
   const fitSeconds = (performance.now() - started) / 1000;
   reportProgress(progress, { phase: 'threshold' });
   const { threshold } = breakEvenThreshold(heldOut.labels, heldOut.scores);
 
+  if (!xTrain) {
+    // The fit's standardised matrices are garbage now: gone before the training matrix is encoded again.
+    collectGarbageOnPoolThread();
+    xTrain = source();
+  }
   const trainScores = inSampleScores ?? predictProba(classifier, xTrain);
   // The test rows are encoded only now, so their matrix (20 MB at 10×) is not held through the fit. Keeping the
   // gold columns until here costs nothing: they are shared, and the activity holds them anyway.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { jsonText, sqlString } from '../../../../src/storage/duckdb.js';
 import {
@@ -59,6 +59,18 @@ describe('loan gold on generated data', () => {
     assert.equal(Number(row.future_clicks), 0, 'clickstream only up to the loan start');
     assert.equal(Number(row.loans), CUSTOMERS);
     assert.ok(Number(row.savings) > CUSTOMERS * 0.9 && Number(row.dti) > CUSTOMERS * 0.9);
+  });
+
+  it('is written in loan start and id order, and leaves no scratch file beside it', async () => {
+    const { gold } = chain;
+    const [order] = await query(`
+      SELECT count(*) FILTER (WHERE previous_id IS NOT NULL AND (loan_start_date, loan_id) < (previous_start, previous_id))
+        AS out_of_order
+      FROM (SELECT loan_start_date, loan_id, lag(loan_start_date) OVER () AS previous_start, lag(loan_id) OVER () AS previous_id
+            FROM ${parquet(gold.path)})`);
+    assert.equal(Number(order.out_of_order), 0);
+    // The clickstream aggregates go through a scratch file of their own DuckDB instance (gold.ts).
+    assert.deepEqual(await readdir(dirname(gold.path)), [basename(gold.path)]);
   });
 
   it('buildGoldForMonth keeps the loans starting in that month, with their known labels', async () => {
