@@ -7,11 +7,7 @@
  */
 import { fitClassifier, predictProba, type ClassifierModel, type ClassifierSpec } from './classifiers.js';
 import { earlyStoppingRows, fitGradientBoosting } from './gradient-boosting.js';
-import {
-  fitLogisticRegressionInPlace,
-  fitLogisticRegressionOnRows,
-  type LogisticRegressionOptions,
-} from './logistic-regression.js';
+import { fitLogisticRegressionInPlace, type LogisticRegressionOptions } from './logistic-regression.js';
 import { fitRandomForest } from './random-forest.js';
 import { stratifiedSplit } from './split.js';
 import { takeRows, takeValues, type FeatureColumns, type FitProgress } from './tabular-input.js';
@@ -54,11 +50,14 @@ export function fitWithHeldOutScores(
 ): FitWithHeldOut {
   const fitProgress: FitProgress = (done, total) => onProgress?.('fit', done, total);
   if (spec.kind === 'random-forest') return fitForestWithOutOfBag(spec.options, X, y, refitSeed, fitProgress);
-  const model =
-    spec.kind === 'gradient-boosting'
-      ? fitGradientBoosting(X, y, spec.options, fitProgress, earlyStoppingValidation)
-      : fitClassifier(spec, X, y, fitProgress);
-  const validation = model.kind === 'gradient-boosting' ? earlyStoppingRows(model, y, earlyStoppingValidation) : null;
+  if (spec.kind === 'logistic-regression') {
+    // Copies of X for the fits to standardise in place: X stays as it is.
+    const copies: TrainingMatrixSource = (rows) =>
+      rows ? takeRows(X, rows) : { nRows: X.nRows, columns: X.columns.map((column) => column.slice()) };
+    return fitLinearWithHeldOutScores(spec.options, copies, y, refitSeed, onProgress);
+  }
+  const model = fitGradientBoosting(X, y, spec.options, fitProgress, earlyStoppingValidation);
+  const validation = earlyStoppingRows(model, y, earlyStoppingValidation);
   if (validation !== null) {
     return {
       model,
@@ -71,8 +70,13 @@ export function fitWithHeldOutScores(
   }
   return {
     model,
-    heldOut: refitHeldOut(spec, X, y, refitSeed, (done, total) => onProgress?.('held-out', done, total), model),
+    heldOut: refitHeldOut(spec, X, y, refitSeed, (done, total) => onProgress?.('held-out', done, total)),
   };
+}
+
+/** The rows a refit trains on and the rows it scores: a stratified 80% and the other 20%. */
+function refitRows(y: Float64Array, seed: number): { train: number[]; test: number[] } {
+  return stratifiedSplit(y, 0.2, seed + 1);
 }
 
 /**
@@ -82,9 +86,9 @@ export function fitWithHeldOutScores(
 export type TrainingMatrixSource = (rows?: ArrayLike<number>) => FeatureColumns;
 
 /**
- * fitWithHeldOutScores for logistic regression, the same model and held-out scores, from a source of its
- * training matrix: the fit and the refit standardise matrices built for them alone, in place, so no copy
- * is held beside the matrix (the fit's and the refit's at 10× the CS611 data: 52 and 44 MB).
+ * Logistic regression and its held-out scores (a refit on 80%), from a source of its training matrix: the fit
+ * and the refit standardise matrices built for them alone, in place, so no copy is held beside the matrix (the
+ * fit's and the refit's at 10× the CS611 data: 52 and 44 MB). fitWithHeldOutScores gives it copies of its own.
  */
 export function fitLinearWithHeldOutScores(
   options: LogisticRegressionOptions | undefined,
@@ -94,8 +98,8 @@ export function fitLinearWithHeldOutScores(
   onProgress?: HeldOutProgress,
 ): FitWithHeldOut {
   const model = fitLogisticRegressionInPlace(source(), y, options, (done, total) => onProgress?.('fit', done, total));
-  // The split and the warm start of refitHeldOut.
-  const { train, test } = stratifiedSplit(y, 0.2, refitSeed + 1);
+  const { train, test } = refitRows(y, refitSeed);
+  // Started from the model of all the rows: the same optimum, in fewer Newton steps.
   const refit = fitLogisticRegressionInPlace(
     source(train),
     takeValues(y, train),
@@ -109,23 +113,16 @@ export function fitLinearWithHeldOutScores(
   };
 }
 
-/**
- * Fits on a stratified 80% of the rows and scores the other 20%. `fitted`, the model on all the rows, starts a
- * linear model's refit (the same optimum, in fewer Newton steps); the other kinds refit from scratch.
- */
+/** Fits on a stratified 80% of the rows and scores the other 20% (a linear model's refit: fitLinearWithHeldOutScores). */
 export function refitHeldOut(
   spec: ClassifierSpec,
   X: FeatureColumns,
   y: Float64Array,
   seed: number,
   onProgress?: FitProgress,
-  fitted?: ClassifierModel,
 ): HeldOutScores {
-  const { train, test } = stratifiedSplit(y, 0.2, seed + 1);
-  const model =
-    spec.kind === 'logistic-regression' && fitted?.kind === 'logistic-regression'
-      ? fitLogisticRegressionOnRows(X, y, train, spec.options, onProgress, fitted)
-      : fitClassifier(spec, takeRows(X, train), takeValues(y, train), onProgress);
+  const { train, test } = refitRows(y, seed);
+  const model = fitClassifier(spec, takeRows(X, train), takeValues(y, train), onProgress);
   return { source: 'refit', scores: predictProba(model, takeRows(X, test)), labels: takeValues(y, test) };
 }
 
