@@ -163,7 +163,9 @@ async function withGoldSources<T>(
   monthStart: string | undefined,
   fn: (conn: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
-  const clickPath = `${tempSiblingPath(path)}.click.parquet`;
+  // A temp sibling's name (…<pid>.<hex>.tmp): if the worker is killed before the `finally`, the next start of the
+  // stack removes it as it removes every write its dead writer left (processes/leftovers.ts).
+  const clickPath = tempSiblingPath(`${path}.click`);
   try {
     await withDuckDb(async (conn) => {
       await openGoldInputs(conn, silverDir);
